@@ -1,0 +1,41 @@
+package io.offload.api;
+
+/**
+ * One server's figures at the moment of a {@code stats()} call.
+ *
+ * @param name         thread name, e.g. {@code "offload-file-0"}.
+ * @param syscallClass the class it serves.
+ * @param index        its index within the class.
+ * @param requestedCpu the CPU it was asked to run on, or -1 for unpinned.
+ * @param pinned       whether pinning succeeded.
+ * @param currentCpu   the CPU it last reported running on (sched_getcpu), or -1 before it started.
+ * @param pickedUp     entries it took from its ring.
+ * @param completed    calls it completed with a result {@code >= 0}.
+ * @param failed       calls it completed with -errno.
+ * @param cancelled    entries it found cancelled or timed out before it could run them.
+ * @param batches      non-empty drains of its ring.
+ * @param maxBatch     the largest drain.
+ * @param idleCycles   duty cycles that found nothing to do.
+ * @param errors       exceptions caught on the server (each also went to the error handler).
+ * @param queueDepth   entries waiting on its ring now.
+ * @param running      whether its thread is alive.
+ */
+public record ServerStats(
+    String name,
+    SyscallClass syscallClass,
+    int index,
+    int requestedCpu,
+    boolean pinned,
+    int currentCpu,
+    long pickedUp,
+    long completed,
+    long failed,
+    long cancelled,
+    long batches,
+    long maxBatch,
+    long idleCycles,
+    long errors,
+    int queueDepth,
+    boolean running)
+{
+}

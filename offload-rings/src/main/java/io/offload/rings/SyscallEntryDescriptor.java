@@ -1,0 +1,249 @@
+package io.offload.rings;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Layout of one syscall entry: the fixed-size, off-heap slot in which a caller writes a request and a server
+ * writes the completion (FlexSC's syscall page entry, GenerOS's request record).
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+  -+
+ *  |                          op (int)                             |   |
+ *  +---------------------------------------------------------------+   |
+ *  |                         flags (int)                           |   |
+ *  +---------------------------------------------------------------+   |
+ *  |                     arg0 .. arg5 (6 x long)                  ...  |  request line, 64 bytes:
+ *  ...                                                             |   |  written by the caller before
+ *  +---------------------------------------------------------------+   |  publication, read by the server
+ *  |                      caller id (long)                         |   |  (the server may rewrite args
+ *  |                                                               |   |  while it owns a resumable call)
+ *  +---------------------------------------------------------------+  -+
+ *  |                         status (int)                          |   |
+ *  +---------------------------------------------------------------+   |
+ *  |                         waiter (int)                          |   |
+ *  +---------------------------------------------------------------+   |  completion line, 64 bytes:
+ *  |                   result or -errno (long)                     |   |  status handshake, result and
+ *  +---------------------------------------------------------------+   |  the five GenerOS phases as six
+ *  |  t_enter | t_submitted | t_picked | t_handled | t_seen | t_exit  |  timestamps (long ns each)
+ *  +---------------------------------------------------------------+  -+
+ * </pre>
+ * An entry is 128 bytes and 128-byte aligned inside its page, so each line is a cache line of its own and the
+ * adjacent-line prefetcher pairs the two lines of one entry, never lines of two entries. Status moves
+ * {@code FREE -> SUBMITTED -> (RUNNING | WAITING) -> DONE -> FREE}; every store of status is a release and
+ * every load an acquire, so the request line written before SUBMITTED and the result written before DONE are
+ * visible to the side that sees the new status.
+ */
+public final class SyscallEntryDescriptor
+{
+    /** Size of an entry in bytes. */
+    public static final int ENTRY_LENGTH = 128;
+    /** Alignment of an entry, and of the pages that hold entries. */
+    public static final int ENTRY_ALIGNMENT = 128;
+    /** log2 of {@link #ENTRY_LENGTH}. */
+    public static final int ENTRY_SHIFT = 7;
+
+    /** Op code: {@code io.offload.api.Syscall#op()}. */
+    public static final int OP_OFFSET = 0;
+    /** Flags: {@link #FLAG_RECORD_PHASES} and later ones. */
+    public static final int FLAGS_OFFSET = 4;
+    /** First of six long arguments. */
+    public static final int ARG0_OFFSET = 8;
+    /** Number of long arguments. */
+    public static final int ARG_COUNT = 6;
+    /** The caller's thread id, for routers and diagnostics. */
+    public static final int CALLER_ID_OFFSET = 56;
+
+    /** Start of the completion line. */
+    public static final int COMPLETION_LINE_OFFSET = 64;
+    /** Status: one of the {@code STATUS_*} values. */
+    public static final int STATUS_OFFSET = 64;
+    /** How the caller waits: one of the {@code WAITER_*} values. */
+    public static final int WAITER_OFFSET = 68;
+    /** Result of the call, or -errno. */
+    public static final int RESULT_OFFSET = 72;
+    /** Caller starts the call (ENTER begins). */
+    public static final int T_ENTER_OFFSET = 80;
+    /** Caller has published the entry (ENTER ends, FLYIN begins). */
+    public static final int T_SUBMITTED_OFFSET = 88;
+    /** Server has picked the entry up (FLYIN ends, HANDLE begins). */
+    public static final int T_PICKED_OFFSET = 96;
+    /** System call has returned on the server (HANDLE ends, FLYOUT begins). */
+    public static final int T_HANDLED_OFFSET = 104;
+    /** Caller has seen DONE (FLYOUT ends, EXIT begins). */
+    public static final int T_SEEN_OFFSET = 112;
+    /** Caller returns (EXIT ends). */
+    public static final int T_EXIT_OFFSET = 120;
+
+    /** The entry is in the pool's free list or held by a caller that has not yet submitted it. */
+    public static final int STATUS_FREE = 0;
+    /** Published to a server's ring; the server has not picked it up yet. */
+    public static final int STATUS_SUBMITTED = 1;
+    /** A server is executing the call. */
+    public static final int STATUS_RUNNING = 2;
+    /** The call would block: it sits in a server's wait queue. */
+    public static final int STATUS_WAITING = 3;
+    /** Result (or -errno) is written; the caller owns the entry again. */
+    public static final int STATUS_DONE = 4;
+
+    /** The caller spins on status and will not be unparked. */
+    public static final int WAITER_SPINNING = 0;
+    /** The caller has parked (or is about to): the completer must unpark it. */
+    public static final int WAITER_PARKED = 1;
+    /** The call belongs to a future: the completer hands it to the completion thread. */
+    public static final int WAITER_ASYNC = 2;
+    /** The caller spins first and may park later: the completer must check for {@link #WAITER_PARKED}. */
+    public static final int WAITER_MAY_PARK = 3;
+
+    /** Record the five phase timestamps for this entry. */
+    public static final int FLAG_RECORD_PHASES = 1;
+
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private SyscallEntryDescriptor()
+    {
+    }
+
+    /**
+     * @param entryOffset offset of the entry in its page.
+     * @param index       argument number, 0 to 5.
+     * @return the offset of that argument.
+     */
+    public static long argOffset(final long entryOffset, final int index)
+    {
+        return entryOffset + ARG0_OFFSET + ((long)index << 3);
+    }
+
+    /**
+     * Load status with acquire semantics: what was written before the matching release store is visible.
+     *
+     * @param page        page holding the entry.
+     * @param entryOffset offset of the entry in the page.
+     * @return the status.
+     */
+    public static int lvStatus(final MemorySegment page, final long entryOffset)
+    {
+        return (int)INT.getAcquire(page, entryOffset + STATUS_OFFSET);
+    }
+
+    /**
+     * Store status with release semantics: everything written to the entry before is published with it.
+     *
+     * @param page        page holding the entry.
+     * @param entryOffset offset of the entry in the page.
+     * @param status      the new status.
+     */
+    public static void soStatus(final MemorySegment page, final long entryOffset, final int status)
+    {
+        INT.setRelease(page, entryOffset + STATUS_OFFSET, status);
+    }
+
+    /**
+     * Store status with volatile (sequentially consistent) semantics: for the Dekker handshake with
+     * {@link #lvWaiterVolatile}, where a release store followed by a load of the other field could reorder.
+     *
+     * @param page        page holding the entry.
+     * @param entryOffset offset of the entry in the page.
+     * @param status      the new status.
+     */
+    public static void svStatus(final MemorySegment page, final long entryOffset, final int status)
+    {
+        INT.setVolatile(page, entryOffset + STATUS_OFFSET, status);
+    }
+
+    /**
+     * Load status with volatile semantics (the other half of the park handshake).
+     *
+     * @param page        page holding the entry.
+     * @param entryOffset offset of the entry in the page.
+     * @return the status.
+     */
+    public static int lvStatusVolatile(final MemorySegment page, final long entryOffset)
+    {
+        return (int)INT.getVolatile(page, entryOffset + STATUS_OFFSET);
+    }
+
+    /**
+     * Move status from {@code expected} to {@code update} atomically: the one transition that several parties
+     * can race for (server pick-up against cancellation or shutdown), so that each entry completes once.
+     *
+     * @param page        page holding the entry.
+     * @param entryOffset offset of the entry in the page.
+     * @param expected    the status the caller believes the entry has.
+     * @param update      the new status.
+     * @return true if this call made the transition.
+     */
+    public static boolean casStatus(
+        final MemorySegment page, final long entryOffset, final int expected, final int update)
+    {
+        return INT.compareAndSet(page, entryOffset + STATUS_OFFSET, expected, update);
+    }
+
+    /**
+     * Store the waiter kind with volatile semantics: a caller about to park must not miss a completion that
+     * happened after its last look at status.
+     *
+     * @param page        page holding the entry.
+     * @param entryOffset offset of the entry in the page.
+     * @param waiter      one of the {@code WAITER_*} values.
+     */
+    public static void svWaiter(final MemorySegment page, final long entryOffset, final int waiter)
+    {
+        INT.setVolatile(page, entryOffset + WAITER_OFFSET, waiter);
+    }
+
+    /**
+     * Load the waiter kind with volatile semantics, after the volatile store of DONE.
+     *
+     * @param page        page holding the entry.
+     * @param entryOffset offset of the entry in the page.
+     * @return one of the {@code WAITER_*} values.
+     */
+    public static int lvWaiterVolatile(final MemorySegment page, final long entryOffset)
+    {
+        return (int)INT.getVolatile(page, entryOffset + WAITER_OFFSET);
+    }
+
+    /**
+     * Plain store of the waiter kind, for the owner of an entry before it is published.
+     *
+     * @param page        page holding the entry.
+     * @param entryOffset offset of the entry in the page.
+     * @param waiter      one of the {@code WAITER_*} values.
+     */
+    public static void spWaiter(final MemorySegment page, final long entryOffset, final int waiter)
+    {
+        page.set(ValueLayout.JAVA_INT, entryOffset + WAITER_OFFSET, waiter);
+    }
+
+    /**
+     * Plain load of the waiter kind, for the party that owns the entry by its status.
+     *
+     * @param page        page holding the entry.
+     * @param entryOffset offset of the entry in the page.
+     * @return one of the {@code WAITER_*} values.
+     */
+    public static int lpWaiter(final MemorySegment page, final long entryOffset)
+    {
+        return page.get(ValueLayout.JAVA_INT, entryOffset + WAITER_OFFSET);
+    }
+
+    /**
+     * @param status a status value.
+     * @return its name, for messages.
+     */
+    public static String statusName(final int status)
+    {
+        return switch (status)
+        {
+            case STATUS_FREE -> "FREE";
+            case STATUS_SUBMITTED -> "SUBMITTED";
+            case STATUS_RUNNING -> "RUNNING";
+            case STATUS_WAITING -> "WAITING";
+            case STATUS_DONE -> "DONE";
+            default -> "UNKNOWN(" + status + ")";
+        };
+    }
+}

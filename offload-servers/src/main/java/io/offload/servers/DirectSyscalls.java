@@ -1,0 +1,35 @@
+package io.offload.servers;
+
+import io.offload.api.RawSyscalls;
+import io.offload.api.Syscalls;
+import io.offload.servers.call.DirectGate;
+import io.offload.servers.call.GateSyscalls;
+
+/**
+ * The same calls without a runtime: each runs on the caller's thread through the same FFM bindings. The baseline
+ * for every comparison, and what the INLINE route uses.
+ */
+public final class DirectSyscalls
+{
+    private static final GateSyscalls SYSCALLS = new GateSyscalls(DirectGate.INSTANCE);
+
+    private DirectSyscalls()
+    {
+    }
+
+    /**
+     * @return blocking calls on the caller's thread.
+     */
+    public static Syscalls syscalls()
+    {
+        return SYSCALLS;
+    }
+
+    /**
+     * @return raw calls on the caller's thread.
+     */
+    public static RawSyscalls raw()
+    {
+        return SYSCALLS.raw();
+    }
+}

@@ -1,0 +1,348 @@
+package io.offload.servers;
+
+import io.offload.api.Errno;
+import io.offload.api.Router;
+import io.offload.api.Syscall;
+import io.offload.api.WaitStrategy;
+import io.offload.rings.EntryPool;
+import io.offload.rings.MpscHandleRing;
+import io.offload.rings.SyscallEntryDescriptor;
+import io.offload.servers.agent.AsyncCompletion;
+import io.offload.servers.agent.EntryTable;
+import io.offload.servers.agent.SyscallServer;
+import io.offload.servers.call.DirectGate;
+import io.offload.servers.call.SyscallGate;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.offload.rings.SyscallEntryDescriptor.ARG0_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.CALLER_ID_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.FLAGS_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.OP_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.RESULT_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.STATUS_DONE;
+import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
+import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
+import static io.offload.rings.SyscallEntryDescriptor.WAITER_ASYNC;
+import static io.offload.rings.SyscallEntryDescriptor.WAITER_MAY_PARK;
+import static io.offload.rings.SyscallEntryDescriptor.WAITER_PARKED;
+import static io.offload.rings.SyscallEntryDescriptor.WAITER_SPINNING;
+
+/**
+ * The caller's side of the hand-off (FLYIN and FLYOUT): route, claim an entry, write the request, publish it on
+ * the server's ring, wait by the wait strategy, read the result, give the entry back. The synchronous spin path
+ * allocates nothing.
+ * <p>
+ * Exactly once: a server takes an entry by CAS SUBMITTED to RUNNING; a caller that finds the runtime closed after
+ * publishing, or its server dead, takes it back by the same CAS and completes it with ECANCELED itself; the
+ * shutdown sweep does the same for whatever is left once the servers have stopped. Whoever wins the CAS completes
+ * the entry; nobody else touches its result.
+ */
+final class OffloadGate implements SyscallGate
+{
+    private static final long PARK_CHECK_NANOS = 50_000_000L;
+    private static final int SPIN_CHECK_MASK = (1 << 16) - 1;
+
+    private final OffloadRuntime runtime;
+    private final EntryTable entries;
+    private final EntryPool pool;
+    private final Router router;
+    private final WaitStrategy waitStrategy;
+    private final int spinLimit;
+    private final int virtualSpinLimit;
+    private final boolean rejectWhenFull;
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder inlineCalls = new LongAdder();
+
+    OffloadGate(final OffloadRuntime runtime, final OffloadRuntime.Builder config)
+    {
+        this.runtime = runtime;
+        this.entries = runtime.entries();
+        this.pool = entries.pool();
+        this.router = config.router();
+        this.waitStrategy = config.waitStrategy();
+        this.spinLimit = config.spinLimit();
+        this.virtualSpinLimit = config.virtualSpinLimit();
+        this.rejectWhenFull = config.backpressure() == BackpressurePolicy.REJECT;
+    }
+
+    long rejected()
+    {
+        return rejected.sum();
+    }
+
+    long inlineCalls()
+    {
+        return inlineCalls.sum();
+    }
+
+    @Override
+    public String explain(final Syscall syscall, final int errno)
+    {
+        if (errno == Errno.ECANCELED && runtime.isClosed())
+        {
+            return "the offload runtime was closed before the call ran";
+        }
+        if (errno == Errno.EAGAIN && rejectWhenFull)
+        {
+            return "possibly refused by back-pressure (offload.backpressure=REJECT): the pool or ring was full";
+        }
+        return null;
+    }
+
+    @Override
+    public long call(final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4)
+    {
+        final ServerGroupImpl group = runtime.route(syscall);
+        if (group == null)
+        {
+            inlineCalls.increment();
+            return DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4);
+        }
+        checkOpen();
+        final SyscallServer server = select(syscall, group);
+        final int handle = claim();
+        if (handle < 0)
+        {
+            return -Errno.EAGAIN;
+        }
+        final Thread caller = Thread.currentThread();
+        final boolean virtual = caller.isVirtual();
+        final int waiter = !virtual && waitStrategy == WaitStrategy.SPIN ? WAITER_SPINNING : WAITER_MAY_PARK;
+        final MemorySegment page = pool.page(handle);
+        final long offset = pool.offset(handle);
+        writeRequest(page, offset, syscall, a0, a1, a2, a3, a4, caller.threadId(), waiter);
+        if (waiter != WAITER_SPINNING)
+        {
+            entries.attach(handle, caller);
+        }
+        SyscallEntryDescriptor.soStatus(page, offset, STATUS_SUBMITTED);
+        if (!publish(server.ring(), handle))
+        {
+            entries.free(handle);
+            return -Errno.EAGAIN;
+        }
+        if (runtime.state() != OffloadRuntime.OPEN)
+        {
+            cancelIfNotPicked(handle, page, offset);
+        }
+        if (waiter == WAITER_SPINNING)
+        {
+            spinUntilDone(page, offset, handle, server);
+        }
+        else
+        {
+            waitUntilDone(page, offset, handle, server, virtual ? virtualSpinLimit :
+                (waitStrategy == WaitStrategy.PARK ? 0 : spinLimit));
+        }
+        final long result = page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET);
+        entries.free(handle);
+        return result;
+    }
+
+    /**
+     * Submit without waiting: the completion is told the result on the completion thread.
+     *
+     * @param syscall    the call.
+     * @param a0         first argument.
+     * @param a1         second argument.
+     * @param a2         third argument.
+     * @param a3         fourth argument.
+     * @param a4         fifth argument.
+     * @param completion told the result once.
+     */
+    void submitAsync(
+        final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4,
+        final AsyncCompletion completion)
+    {
+        final ServerGroupImpl group = runtime.route(syscall);
+        if (group == null)
+        {
+            inlineCalls.increment();
+            completion.onResult(DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4));
+            return;
+        }
+        checkOpen();
+        final SyscallServer server = select(syscall, group);
+        final int handle = claim();
+        if (handle < 0)
+        {
+            completion.onResult(-Errno.EAGAIN);
+            return;
+        }
+        final MemorySegment page = pool.page(handle);
+        final long offset = pool.offset(handle);
+        writeRequest(page, offset, syscall, a0, a1, a2, a3, a4, Thread.currentThread().threadId(), WAITER_ASYNC);
+        entries.attach(handle, completion);
+        SyscallEntryDescriptor.soStatus(page, offset, STATUS_SUBMITTED);
+        if (!publish(server.ring(), handle))
+        {
+            entries.free(handle);
+            completion.onResult(-Errno.EAGAIN);
+            return;
+        }
+        if (runtime.state() != OffloadRuntime.OPEN || !server.isRunning())
+        {
+            cancelIfNotPicked(handle, page, offset);
+        }
+    }
+
+    private void checkOpen()
+    {
+        if (runtime.state() != OffloadRuntime.OPEN)
+        {
+            throw new IllegalStateException("the offload runtime is closed: build a new one to make calls");
+        }
+    }
+
+    private SyscallServer select(final Syscall syscall, final ServerGroupImpl group)
+    {
+        final int size = group.size();
+        if (size == 1)
+        {
+            return group.server(0);
+        }
+        final int index = router.route(syscall, group);
+        if (index < 0 || index >= size)
+        {
+            throw new IllegalStateException(
+                "router " + router + " chose server " + index + " of " + size + " for " + syscall.cName());
+        }
+        return group.server(index);
+    }
+
+    private static void writeRequest(
+        final MemorySegment page, final long offset, final Syscall syscall, final long a0, final long a1,
+        final long a2, final long a3, final long a4, final long callerId, final int waiter)
+    {
+        page.set(ValueLayout.JAVA_INT, offset + OP_OFFSET, syscall.op());
+        page.set(ValueLayout.JAVA_INT, offset + FLAGS_OFFSET, 0);
+        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET, a0);
+        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 8, a1);
+        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 16, a2);
+        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 24, a3);
+        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 32, a4);
+        page.set(ValueLayout.JAVA_LONG, offset + CALLER_ID_OFFSET, callerId);
+        SyscallEntryDescriptor.spWaiter(page, offset, waiter);
+    }
+
+    private int claim()
+    {
+        final int handle = pool.claim();
+        return handle >= 0 ? handle : claimSlowPath();
+    }
+
+    private int claimSlowPath()
+    {
+        if (rejectWhenFull)
+        {
+            rejected.increment();
+            return EntryPool.NO_ENTRY;
+        }
+        int attempt = 0;
+        int handle;
+        while ((handle = pool.claim()) < 0)
+        {
+            checkOpen();
+            backoff(attempt++);
+        }
+        return handle;
+    }
+
+    private boolean publish(final MpscHandleRing ring, final int handle)
+    {
+        return ring.offer(handle) || publishSlowPath(ring, handle);
+    }
+
+    private boolean publishSlowPath(final MpscHandleRing ring, final int handle)
+    {
+        if (rejectWhenFull)
+        {
+            rejected.increment();
+            return false;
+        }
+        int attempt = 0;
+        while (!ring.offer(handle))
+        {
+            if (runtime.state() != OffloadRuntime.OPEN)
+            {
+                return false;
+            }
+            backoff(attempt++);
+        }
+        return true;
+    }
+
+    private static void backoff(final int attempt)
+    {
+        if (attempt < 64)
+        {
+            Thread.onSpinWait();
+        }
+        else if (attempt < 128)
+        {
+            Thread.yield(); // a virtual thread yields its carrier
+        }
+        else
+        {
+            LockSupport.parkNanos(Math.min(1_000_000L, 1_000L << Math.min(10, (attempt - 128) >> 4)));
+        }
+    }
+
+    private void cancelIfNotPicked(final int handle, final MemorySegment page, final long offset)
+    {
+        if (SyscallEntryDescriptor.casStatus(page, offset, STATUS_SUBMITTED, STATUS_RUNNING))
+        {
+            entries.complete(handle, -Errno.ECANCELED, null);
+        }
+    }
+
+    private void spinUntilDone(
+        final MemorySegment page, final long offset, final int handle, final SyscallServer server)
+    {
+        int spins = 0;
+        while (SyscallEntryDescriptor.lvStatus(page, offset) != STATUS_DONE)
+        {
+            Thread.onSpinWait();
+            if ((++spins & SPIN_CHECK_MASK) == 0 && !server.isRunning())
+            {
+                cancelIfNotPicked(handle, page, offset);
+            }
+        }
+    }
+
+    private void waitUntilDone(
+        final MemorySegment page, final long offset, final int handle, final SyscallServer server, final int spins)
+    {
+        for (int i = 0; i < spins; i++)
+        {
+            if (SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_DONE)
+            {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        // volatile store then volatile load: pairs with the server's volatile DONE store then waiter load
+        SyscallEntryDescriptor.svWaiter(page, offset, WAITER_PARKED);
+        boolean interrupted = false;
+        while (SyscallEntryDescriptor.lvStatusVolatile(page, offset) != STATUS_DONE)
+        {
+            LockSupport.parkNanos(this, PARK_CHECK_NANOS);
+            if (Thread.interrupted())
+            {
+                interrupted = true; // keep waiting: the kernel may be writing into the caller's buffer
+            }
+            if (!server.isRunning())
+            {
+                cancelIfNotPicked(handle, page, offset);
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,923 @@
+package io.offload.servers;
+
+import io.offload.api.AsyncSyscalls;
+import io.offload.api.RawSyscalls;
+import io.offload.api.Router;
+import io.offload.api.RuntimeStats;
+import io.offload.api.ServerStats;
+import io.offload.api.Syscall;
+import io.offload.api.SyscallClass;
+import io.offload.api.Syscalls;
+import io.offload.api.WaitStrategy;
+import io.offload.rings.EntryPool;
+import io.offload.rings.HandleRingDescriptor;
+import io.offload.rings.MpscHandleRing;
+import io.offload.rings.SyscallEntryDescriptor;
+import io.offload.servers.agent.Completer;
+import io.offload.servers.agent.EntryTable;
+import io.offload.servers.agent.ServerCounters;
+import io.offload.servers.agent.ServerCountersDescriptor;
+import io.offload.servers.agent.SyscallServer;
+import io.offload.servers.call.GateSyscalls;
+import io.offload.servers.libc.CpuAffinity;
+import io.offload.servers.routing.RoundRobinRouter;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The runtime: an entry pool, one pinned server thread per configured CPU and class, a completion thread for
+ * futures, and the route table that sends each call to a class's servers or runs it inline. Built once with
+ * {@link #builder()}; closing it completes every call in flight (with ECANCELED if it had not run), stops and joins
+ * every thread it started and frees its memory.
+ * <pre>{@code
+ * try (OffloadRuntime runtime = OffloadRuntime.builder().servers(SyscallClass.FILE, 1).build())
+ * {
+ *     Syscalls sys = runtime.syscalls();
+ *     int fd = sys.open("/etc/hostname", LinuxConstants.O_RDONLY, 0);
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class OffloadRuntime implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(OffloadRuntime.class);
+
+    static final int OPEN = 0;
+    static final int CLOSING = 1;
+    static final int CLOSED = 2;
+
+    private final Builder config;
+    private final Arena arena;
+    private final EntryTable entries;
+    private final EntryPool pool;
+    private final Completer completer;
+    private final AgentRunner completerRunner;
+    private final List<SyscallServer> servers = new ArrayList<>();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final ServerGroupImpl[] routes = new ServerGroupImpl[Syscall.count()];
+    private final OffloadGate gate;
+    private final GateSyscalls syscalls;
+    private final OffloadAsyncSyscalls async;
+    private final AtomicLong errors = new AtomicLong();
+    private volatile int state = OPEN;
+
+    private OffloadRuntime(final Builder config)
+    {
+        this.config = config;
+        this.arena = Arena.ofShared();
+        this.pool = new EntryPool(config.entriesPerPage, config.maxEntries);
+        this.entries = new EntryTable(pool);
+        final ErrorHandler errorHandler = this::onError;
+        this.completer = new Completer(entries, errorHandler);
+
+        final Map<SyscallClass, ServerGroupImpl> groups = new EnumMap<>(SyscallClass.class);
+        for (final Map.Entry<SyscallClass, int[]> e : config.serverCpus.entrySet())
+        {
+            final int[] cpus = e.getValue();
+            final SyscallServer[] group = new SyscallServer[cpus.length];
+            for (int i = 0; i < cpus.length; i++)
+            {
+                group[i] = new SyscallServer(e.getKey(), i, cpus[i], entries,
+                    MpscHandleRing.allocate(arena, config.ringCapacity), completer.newPort(arena),
+                    config.batchLimit, new ServerCounters(arena), errorHandler);
+                servers.add(group[i]);
+            }
+            groups.put(e.getKey(), new ServerGroupImpl(e.getKey(), group));
+        }
+        for (final Syscall syscall : Syscall.values())
+        {
+            routes[syscall.op()] = config.inline.contains(syscall) ? null :
+                groups.get(config.targetClass(syscall.syscallClass()));
+        }
+        this.gate = new OffloadGate(this, config);
+        this.syscalls = new GateSyscalls(gate);
+        this.async = new OffloadAsyncSyscalls(gate);
+        this.completerRunner = new AgentRunner(
+            new BusySpinIdleStrategy(), errorHandler, (AtomicCounter)null, completer);
+    }
+
+    /**
+     * @return a builder with every setting at its default (or its system property).
+     */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    private OffloadRuntime start()
+    {
+        try
+        {
+            AgentRunner.startOnThread(completerRunner, r -> newThread(r, completer.roleName()));
+            for (final SyscallServer server : servers)
+            {
+                final AgentRunner runner = new AgentRunner(
+                    config.idleStrategy.get(), this::onError, (AtomicCounter)null, server);
+                runners.add(runner);
+                AgentRunner.startOnThread(runner, r -> newThread(r, server.roleName()));
+            }
+            for (final SyscallServer server : servers)
+            {
+                final boolean pinned = server.started().get(10, TimeUnit.SECONDS);
+                if (!pinned && server.requestedCpu() >= 0 && config.strictPinning)
+                {
+                    throw new IllegalStateException(server.roleName() + " could not be pinned to cpu " +
+                        server.requestedCpu() + " and strict pinning is on (offload.pin.strict)");
+                }
+            }
+        }
+        catch (final Exception ex)
+        {
+            final IllegalStateException failure = ex instanceof IllegalStateException ise ? ise :
+                new IllegalStateException("offload runtime failed to start: " + ex, ex);
+            try
+            {
+                close();
+            }
+            catch (final RuntimeException closeFailure)
+            {
+                failure.addSuppressed(closeFailure);
+            }
+            throw failure;
+        }
+        LOG.info("offload runtime started: {} server(s) {}, router {}, wait {}", servers.size(), describeServers(),
+            config.router, config.waitStrategy);
+        return this;
+    }
+
+    private static Thread newThread(final Runnable runnable, final String name)
+    {
+        final Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private String describeServers()
+    {
+        final StringBuilder out = new StringBuilder("[");
+        for (final SyscallServer server : servers)
+        {
+            out.append(out.length() > 1 ? ", " : "").append(server.roleName()).append('@')
+                .append(server.requestedCpu() < 0 ? "any" : Integer.toString(server.requestedCpu()));
+        }
+        return out.append(']').toString();
+    }
+
+    void onError(final Throwable ex)
+    {
+        errors.incrementAndGet();
+        try
+        {
+            config.errorHandler.onError(ex);
+        }
+        catch (final Throwable handlerFailure)
+        {
+            LOG.error("error handler threw while handling {}", ex, handlerFailure);
+        }
+    }
+
+    /**
+     * @return blocking calls routed by this runtime.
+     */
+    public Syscalls syscalls()
+    {
+        return syscalls;
+    }
+
+    /**
+     * @return the allocation-free raw calls routed by this runtime.
+     */
+    public RawSyscalls raw()
+    {
+        return syscalls.raw();
+    }
+
+    /**
+     * @return calls that return futures, completed on the completion thread.
+     */
+    public AsyncSyscalls async()
+    {
+        return async;
+    }
+
+    /**
+     * @param syscall a call.
+     * @return the class whose servers run it, or null if it runs inline.
+     */
+    public SyscallClass routeOf(final Syscall syscall)
+    {
+        final ServerGroupImpl group = routes[syscall.op()];
+        return group == null ? null : group.syscallClass();
+    }
+
+    /**
+     * @return the settings this runtime was built with.
+     */
+    public Builder config()
+    {
+        return config;
+    }
+
+    /**
+     * @return whether {@link #close()} has begun.
+     */
+    public boolean isClosed()
+    {
+        return state != OPEN;
+    }
+
+    ServerGroupImpl route(final Syscall syscall)
+    {
+        return routes[syscall.op()];
+    }
+
+    int state()
+    {
+        return state;
+    }
+
+    EntryTable entries()
+    {
+        return entries;
+    }
+
+    /**
+     * @return a snapshot of the servers and the pool.
+     */
+    public RuntimeStats stats()
+    {
+        final List<ServerStats> list = new ArrayList<>(servers.size());
+        for (int i = 0; i < servers.size(); i++)
+        {
+            final SyscallServer s = servers.get(i);
+            final ServerCounters c = s.counters();
+            list.add(new ServerStats(
+                s.roleName(), s.syscallClass(), s.index(), s.requestedCpu(), s.isPinned(),
+                (int)c.lvCounter(ServerCountersDescriptor.CURRENT_CPU),
+                c.lvCounter(ServerCountersDescriptor.PICKED_UP),
+                c.lvCounter(ServerCountersDescriptor.COMPLETED),
+                c.lvCounter(ServerCountersDescriptor.FAILED),
+                c.lvCounter(ServerCountersDescriptor.CANCELLED),
+                c.lvCounter(ServerCountersDescriptor.BATCHES),
+                c.lvCounter(ServerCountersDescriptor.MAX_BATCH),
+                c.lvCounter(ServerCountersDescriptor.IDLE_CYCLES),
+                c.lvCounter(ServerCountersDescriptor.ERRORS),
+                state == CLOSED ? 0 : s.ring().size(),
+                s.isRunning()));
+        }
+        final int inUse = state == CLOSED ? 0 : pool.countNotFree();
+        return new RuntimeStats(list, inUse, pool.allocatedEntries(), pool.maxEntries(), gate.rejected(),
+            gate.inlineCalls());
+    }
+
+    /**
+     * @return exceptions reported to the error handler so far.
+     */
+    public long errorCount()
+    {
+        return errors.get();
+    }
+
+    /**
+     * Stop taking calls, let the servers finish what is queued (up to the shutdown timeout), complete every entry
+     * still in flight with ECANCELED, stop and join every thread, and free the memory. Failures along the way are
+     * gathered as suppressed exceptions of the first one. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (state != OPEN)
+            {
+                return;
+            }
+            state = CLOSING;
+        }
+        RuntimeException failure = null;
+        final long deadline = System.nanoTime() + config.shutdownTimeoutNanos;
+        while (System.nanoTime() < deadline && !ringsEmpty())
+        {
+            parkBriefly();
+        }
+        for (final AgentRunner runner : runners)
+        {
+            failure = closeQuietly(runner, failure);
+        }
+        state = CLOSED; // publication order: submitters that see CLOSED cancel their own entries
+        try
+        {
+            final int swept = new ShutdownSweep(entries).run();
+            if (swept > 0)
+            {
+                LOG.info("offload runtime closing: {} call(s) in flight completed with ECANCELED", swept);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = addFailure(failure, ex);
+        }
+        while (System.nanoTime() < deadline && completer.hasPending())
+        {
+            parkBriefly();
+        }
+        failure = closeQuietly(completerRunner, failure);
+        completer.drainAll();
+        while (System.nanoTime() < deadline && pool.countNotFree() > 0)
+        {
+            parkBriefly(); // callers read their results and give their entries back
+        }
+        final int stuck = pool.countNotFree();
+        if (stuck > 0)
+        {
+            LOG.warn("offload runtime closing: {} entries still held by callers after the shutdown timeout", stuck);
+        }
+        try
+        {
+            pool.close();
+            arena.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = addFailure(failure, ex);
+        }
+        LOG.info("offload runtime closed");
+        if (failure != null)
+        {
+            throw failure;
+        }
+    }
+
+    private boolean ringsEmpty()
+    {
+        for (final SyscallServer server : servers)
+        {
+            if (!server.ring().isEmpty() && server.isRunning())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void parkBriefly()
+    {
+        java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+    }
+
+    private static RuntimeException closeQuietly(final AgentRunner runner, final RuntimeException failure)
+    {
+        try
+        {
+            runner.close();
+            return failure;
+        }
+        catch (final RuntimeException ex)
+        {
+            return addFailure(failure, ex);
+        }
+    }
+
+    private static RuntimeException addFailure(final RuntimeException failure, final RuntimeException ex)
+    {
+        if (failure == null)
+        {
+            return ex;
+        }
+        failure.addSuppressed(ex);
+        return failure;
+    }
+
+    /**
+     * Every setting of a runtime: each has a default, a system property that overrides the default, a setter and
+     * an accessor. {@link #build()} validates them all at once and starts the runtime.
+     */
+    public static final class Builder
+    {
+        /** System property: {@link WaitStrategy} name. */
+        public static final String WAIT_STRATEGY_PROP = "offload.wait.strategy";
+        /** System property: spins before a platform thread parks under SPIN_THEN_PARK. */
+        public static final String SPIN_LIMIT_PROP = "offload.wait.spins";
+        /** System property: spins before a virtual thread parks, whatever the strategy. */
+        public static final String VIRTUAL_SPIN_LIMIT_PROP = "offload.wait.virtualSpins";
+        /** System property: capacity of each server's ring, a power of two. */
+        public static final String RING_CAPACITY_PROP = "offload.ring.capacity";
+        /** System property: entries per pool page, a power of two. */
+        public static final String ENTRIES_PER_PAGE_PROP = "offload.entries.perPage";
+        /** System property: bound on the pool's entries (calls in flight). */
+        public static final String MAX_ENTRIES_PROP = "offload.entries.max";
+        /** System property: {@link BackpressurePolicy} name. */
+        public static final String BACKPRESSURE_PROP = "offload.backpressure";
+        /** System property: most entries a server takes per drain. */
+        public static final String BATCH_LIMIT_PROP = "offload.server.batch";
+        /** System property: fail the build if a server cannot be pinned. */
+        public static final String STRICT_PINNING_PROP = "offload.pin.strict";
+        /** System property: idle strategy of servers: backoff, busy, yield, sleep or noop. */
+        public static final String IDLE_STRATEGY_PROP = "offload.idle";
+        /** System property: how long close() waits for calls in flight, in milliseconds. */
+        public static final String SHUTDOWN_TIMEOUT_PROP = "offload.shutdown.timeoutMs";
+
+        private WaitStrategy waitStrategy =
+            WaitStrategy.valueOf(System.getProperty(WAIT_STRATEGY_PROP, "SPIN_THEN_PARK").toUpperCase(Locale.ROOT));
+        private int spinLimit = Integer.getInteger(SPIN_LIMIT_PROP, 20_000);
+        private int virtualSpinLimit = Integer.getInteger(VIRTUAL_SPIN_LIMIT_PROP, 200);
+        private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, 1024);
+        private int entriesPerPage = Integer.getInteger(ENTRIES_PER_PAGE_PROP, 1024);
+        private int maxEntries = Integer.getInteger(MAX_ENTRIES_PROP, 131_072);
+        private BackpressurePolicy backpressure =
+            BackpressurePolicy.valueOf(System.getProperty(BACKPRESSURE_PROP, "WAIT").toUpperCase(Locale.ROOT));
+        private int batchLimit = Integer.getInteger(BATCH_LIMIT_PROP, 64);
+        private boolean strictPinning = Boolean.getBoolean(STRICT_PINNING_PROP);
+        private String idleStrategyName = System.getProperty(IDLE_STRATEGY_PROP, "backoff");
+        private Supplier<IdleStrategy> idleStrategy;
+        private long shutdownTimeoutNanos =
+            TimeUnit.MILLISECONDS.toNanos(Long.getLong(SHUTDOWN_TIMEOUT_PROP, 5_000L));
+        private Router router = new RoundRobinRouter();
+        private ErrorHandler errorHandler = ex -> LOG.error("offload server error", ex);
+        private final Map<SyscallClass, int[]> serverCpus = new EnumMap<>(SyscallClass.class);
+        private final Map<SyscallClass, SyscallClass> classRoutes = new EnumMap<>(SyscallClass.class);
+        private final Set<Syscall> inline = EnumSet.noneOf(Syscall.class);
+        private final Set<SyscallClass> inlineClasses = EnumSet.noneOf(SyscallClass.class);
+
+        private Builder()
+        {
+        }
+
+        /**
+         * Run servers of a class, one per listed CPU, each pinned there (a CPU listed twice gets two servers).
+         *
+         * @param syscallClass the class.
+         * @param cpus         CPU numbers; -1 for an unpinned server.
+         * @return this.
+         */
+        public Builder servers(final SyscallClass syscallClass, final int... cpus)
+        {
+            requireNonNull(syscallClass, "syscallClass");
+            if (cpus == null || cpus.length == 0)
+            {
+                throw new IllegalArgumentException(
+                    "servers(" + syscallClass + ") needs at least one cpu (or -1 for an unpinned server)");
+            }
+            for (final int cpu : cpus)
+            {
+                if (cpu < -1)
+                {
+                    throw new IllegalArgumentException("cpu must be >= 0, or -1 for unpinned, got " + cpu);
+                }
+            }
+            serverCpus.put(syscallClass, cpus.clone());
+            return this;
+        }
+
+        /**
+         * Run {@code count} unpinned servers of a class.
+         *
+         * @param syscallClass the class.
+         * @param count        how many, {@code >= 1}.
+         * @return this.
+         */
+        public Builder unpinnedServers(final SyscallClass syscallClass, final int count)
+        {
+            if (count < 1)
+            {
+                throw new IllegalArgumentException("unpinnedServers count must be >= 1, got " + count);
+            }
+            final int[] cpus = new int[count];
+            java.util.Arrays.fill(cpus, -1);
+            return servers(syscallClass, cpus);
+        }
+
+        /**
+         * Send the calls of class {@code from} to the servers of class {@code to}. A class with no servers and no
+         * route goes to the first class given servers.
+         *
+         * @param from a class.
+         * @param to   a class that has servers.
+         * @return this.
+         */
+        public Builder route(final SyscallClass from, final SyscallClass to)
+        {
+            classRoutes.put(requireNonNull(from, "from"), requireNonNull(to, "to"));
+            return this;
+        }
+
+        /**
+         * Run these calls on the caller's thread, no hand-off (GenerOS: open/close lose to it).
+         *
+         * @param syscalls calls.
+         * @return this.
+         */
+        public Builder inline(final Syscall... syscalls)
+        {
+            for (final Syscall syscall : syscalls)
+            {
+                inline.add(requireNonNull(syscall, "syscall"));
+            }
+            return this;
+        }
+
+        /**
+         * Run every call of a class on the caller's thread.
+         *
+         * @param syscallClass the class.
+         * @return this.
+         */
+        public Builder inline(final SyscallClass syscallClass)
+        {
+            inlineClasses.add(requireNonNull(syscallClass, "syscallClass"));
+            for (final Syscall syscall : Syscall.values())
+            {
+                if (syscall.syscallClass() == syscallClass)
+                {
+                    inline.add(syscall);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * @param router chooses among the servers of a class; default round-robin per caller.
+         * @return this.
+         */
+        public Builder router(final Router router)
+        {
+            this.router = requireNonNull(router, "router");
+            return this;
+        }
+
+        /**
+         * @param waitStrategy how blocking callers wait; default SPIN_THEN_PARK.
+         * @return this.
+         */
+        public Builder waitStrategy(final WaitStrategy waitStrategy)
+        {
+            this.waitStrategy = requireNonNull(waitStrategy, "waitStrategy");
+            return this;
+        }
+
+        /**
+         * @param spinLimit spins before a platform thread parks under SPIN_THEN_PARK; default 20,000.
+         * @return this.
+         */
+        public Builder spinLimit(final int spinLimit)
+        {
+            this.spinLimit = spinLimit;
+            return this;
+        }
+
+        /**
+         * @param virtualSpinLimit spins before a virtual thread parks; default 200, at most 100,000.
+         * @return this.
+         */
+        public Builder virtualSpinLimit(final int virtualSpinLimit)
+        {
+            this.virtualSpinLimit = virtualSpinLimit;
+            return this;
+        }
+
+        /**
+         * @param ringCapacity capacity of each server's ring, a power of two; default 1,024.
+         * @return this.
+         */
+        public Builder ringCapacity(final int ringCapacity)
+        {
+            this.ringCapacity = ringCapacity;
+            return this;
+        }
+
+        /**
+         * @param entriesPerPage entries per pool page, a power of two; default 1,024.
+         * @return this.
+         */
+        public Builder entriesPerPage(final int entriesPerPage)
+        {
+            this.entriesPerPage = entriesPerPage;
+            return this;
+        }
+
+        /**
+         * @param maxEntries bound on calls in flight, a multiple of entriesPerPage; default 131,072.
+         * @return this.
+         */
+        public Builder maxEntries(final int maxEntries)
+        {
+            this.maxEntries = maxEntries;
+            return this;
+        }
+
+        /**
+         * @param backpressure what a caller does when the pool or a ring is full; default WAIT.
+         * @return this.
+         */
+        public Builder backpressure(final BackpressurePolicy backpressure)
+        {
+            this.backpressure = requireNonNull(backpressure, "backpressure");
+            return this;
+        }
+
+        /**
+         * @param batchLimit most entries a server takes per drain; default 64.
+         * @return this.
+         */
+        public Builder batchLimit(final int batchLimit)
+        {
+            this.batchLimit = batchLimit;
+            return this;
+        }
+
+        /**
+         * @param strictPinning fail the build if a server cannot be pinned; default false (warn, run unpinned).
+         * @return this.
+         */
+        public Builder strictPinning(final boolean strictPinning)
+        {
+            this.strictPinning = strictPinning;
+            return this;
+        }
+
+        /**
+         * @param idleStrategy makes one idle strategy per server; default Agrona's backoff (spin, yield, park up
+         *                     to 100 us). Use {@code BusySpinIdleStrategy::new} for the lowest latency on a core
+         *                     reserved for the server.
+         * @return this.
+         */
+        public Builder idleStrategy(final Supplier<IdleStrategy> idleStrategy)
+        {
+            this.idleStrategy = requireNonNull(idleStrategy, "idleStrategy");
+            return this;
+        }
+
+        /**
+         * @param name backoff, busy, yield, sleep or noop.
+         * @return this.
+         */
+        public Builder idleStrategy(final String name)
+        {
+            this.idleStrategyName = requireNonNull(name, "name");
+            this.idleStrategy = null;
+            return this;
+        }
+
+        /**
+         * @param timeout how long close() waits for calls in flight; default 5 s.
+         * @param unit    its unit.
+         * @return this.
+         */
+        public Builder shutdownTimeout(final long timeout, final TimeUnit unit)
+        {
+            this.shutdownTimeoutNanos = unit.toNanos(timeout);
+            return this;
+        }
+
+        /**
+         * @param errorHandler receives exceptions from server threads; default logs them.
+         * @return this.
+         */
+        public Builder errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = requireNonNull(errorHandler, "errorHandler");
+            return this;
+        }
+
+        /** @return the wait strategy. */
+        public WaitStrategy waitStrategy()
+        {
+            return waitStrategy;
+        }
+
+        /** @return spins before a platform thread parks. */
+        public int spinLimit()
+        {
+            return spinLimit;
+        }
+
+        /** @return spins before a virtual thread parks. */
+        public int virtualSpinLimit()
+        {
+            return virtualSpinLimit;
+        }
+
+        /** @return ring capacity. */
+        public int ringCapacity()
+        {
+            return ringCapacity;
+        }
+
+        /** @return entries per page. */
+        public int entriesPerPage()
+        {
+            return entriesPerPage;
+        }
+
+        /** @return the pool's bound. */
+        public int maxEntries()
+        {
+            return maxEntries;
+        }
+
+        /** @return the back-pressure policy. */
+        public BackpressurePolicy backpressure()
+        {
+            return backpressure;
+        }
+
+        /** @return the drain limit. */
+        public int batchLimit()
+        {
+            return batchLimit;
+        }
+
+        /** @return whether pinning is strict. */
+        public boolean strictPinning()
+        {
+            return strictPinning;
+        }
+
+        /** @return the router. */
+        public Router router()
+        {
+            return router;
+        }
+
+        /** @return the shutdown timeout in nanoseconds. */
+        public long shutdownTimeoutNanos()
+        {
+            return shutdownTimeoutNanos;
+        }
+
+        /** @return CPUs of each class's servers. */
+        public Map<SyscallClass, int[]> serverCpus()
+        {
+            final Map<SyscallClass, int[]> copy = new EnumMap<>(SyscallClass.class);
+            serverCpus.forEach((k, v) -> copy.put(k, v.clone()));
+            return copy;
+        }
+
+        SyscallClass targetClass(final SyscallClass syscallClass)
+        {
+            if (serverCpus.containsKey(syscallClass))
+            {
+                return syscallClass;
+            }
+            final SyscallClass routed = classRoutes.get(syscallClass);
+            return routed != null ? routed : serverCpus.keySet().iterator().next();
+        }
+
+        /**
+         * Validate every setting, start the servers and return the running runtime. With no servers configured,
+         * one unpinned FILE server runs every class.
+         *
+         * @return the runtime.
+         * @throws IllegalArgumentException if a setting is out of range; the message says which and what is
+         *                                  allowed.
+         */
+        public OffloadRuntime build()
+        {
+            if (spinLimit < 0)
+            {
+                throw new IllegalArgumentException("spinLimit must be >= 0, got " + spinLimit);
+            }
+            if (virtualSpinLimit < 0 || virtualSpinLimit > 100_000)
+            {
+                throw new IllegalArgumentException(
+                    "virtualSpinLimit must be in [0, 100000] so a virtual thread never holds its carrier long, got " +
+                    virtualSpinLimit);
+            }
+            HandleRingDescriptor.checkCapacity(ringCapacity);
+            if (batchLimit < 1)
+            {
+                throw new IllegalArgumentException("batchLimit must be >= 1, got " + batchLimit);
+            }
+            if (shutdownTimeoutNanos < 0)
+            {
+                throw new IllegalArgumentException("shutdownTimeout must be >= 0");
+            }
+            if (serverCpus.isEmpty())
+            {
+                serverCpus.put(SyscallClass.FILE, new int[]{-1});
+            }
+            for (final Map.Entry<SyscallClass, SyscallClass> e : classRoutes.entrySet())
+            {
+                if (!serverCpus.containsKey(e.getValue()))
+                {
+                    throw new IllegalArgumentException("route(" + e.getKey() + ", " + e.getValue() + "): " +
+                        e.getValue() + " has no servers; give it servers(...) or route to one of " +
+                        serverCpus.keySet());
+                }
+            }
+            checkCpus();
+            if (idleStrategy == null)
+            {
+                idleStrategy = idleStrategyByName(idleStrategyName);
+            }
+            final EntryPool probe = new EntryPool(entriesPerPage, maxEntries); // validates both, then freed
+            probe.close();
+            return new OffloadRuntime(this).start();
+        }
+
+        private void checkCpus()
+        {
+            final BitSet allowed = CpuAffinity.allowedCpus();
+            for (final Map.Entry<SyscallClass, int[]> e : serverCpus.entrySet())
+            {
+                final int[] cpus = e.getValue();
+                for (int i = 0; i < cpus.length; i++)
+                {
+                    if (cpus[i] >= 0 && !allowed.get(cpus[i]))
+                    {
+                        final String message = e.getKey() + " server " + i + " asks for cpu " + cpus[i] +
+                            ", which this process cannot run on (allowed: " + allowed + ")";
+                        if (strictPinning)
+                        {
+                            throw new IllegalArgumentException(message + "; pick one of those or turn strict " +
+                                "pinning off");
+                        }
+                        LOG.warn("{}; it will run unpinned", message);
+                        cpus[i] = -1;
+                    }
+                }
+            }
+        }
+
+        private static Supplier<IdleStrategy> idleStrategyByName(final String name)
+        {
+            return switch (name.toLowerCase(Locale.ROOT))
+            {
+                case "backoff" -> () -> new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+                case "busy" -> BusySpinIdleStrategy::new;
+                case "yield" -> YieldingIdleStrategy::new;
+                case "sleep" -> () -> new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(50));
+                case "noop" -> NoOpIdleStrategy::new;
+                default -> throw new IllegalArgumentException(
+                    "unknown idle strategy '" + name + "' (" + IDLE_STRATEGY_PROP + "): use backoff, busy, yield, " +
+                    "sleep or noop");
+            };
+        }
+
+        private static <T> T requireNonNull(final T value, final String name)
+        {
+            if (value == null)
+            {
+                throw new IllegalArgumentException(name + " must not be null");
+            }
+            return value;
+        }
+    }
+
+    /**
+     * Completes every entry still SUBMITTED or RUNNING once the servers have stopped.
+     */
+    private static final class ShutdownSweep
+    {
+        private final EntryTable entries;
+
+        ShutdownSweep(final EntryTable entries)
+        {
+            this.entries = entries;
+        }
+
+        int run()
+        {
+            final EntryPool pool = entries.pool();
+            int swept = 0;
+            final int allocated = pool.allocatedEntries();
+            for (int handle = 0; handle < allocated; handle++)
+            {
+                final var page = pool.page(handle);
+                final long offset = pool.offset(handle);
+                final int status = SyscallEntryDescriptor.lvStatus(page, offset);
+                if ((status == SyscallEntryDescriptor.STATUS_SUBMITTED ||
+                    status == SyscallEntryDescriptor.STATUS_RUNNING ||
+                    status == SyscallEntryDescriptor.STATUS_WAITING) &&
+                    SyscallEntryDescriptor.casStatus(page, offset, status, SyscallEntryDescriptor.STATUS_RUNNING))
+                {
+                    entries.complete(handle, -io.offload.api.Errno.ECANCELED, null);
+                    swept++;
+                }
+            }
+            return swept;
+        }
+    }
+}

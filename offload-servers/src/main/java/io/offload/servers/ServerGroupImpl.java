@@ -1,0 +1,49 @@
+package io.offload.servers;
+
+import io.offload.api.ServerGroup;
+import io.offload.api.SyscallClass;
+import io.offload.servers.agent.SyscallServer;
+
+/**
+ * The servers of one class, as routers see them.
+ */
+final class ServerGroupImpl implements ServerGroup
+{
+    private final SyscallClass syscallClass;
+    private final SyscallServer[] servers;
+
+    ServerGroupImpl(final SyscallClass syscallClass, final SyscallServer[] servers)
+    {
+        this.syscallClass = syscallClass;
+        this.servers = servers;
+    }
+
+    SyscallServer server(final int index)
+    {
+        return servers[index];
+    }
+
+    @Override
+    public SyscallClass syscallClass()
+    {
+        return syscallClass;
+    }
+
+    @Override
+    public int size()
+    {
+        return servers.length;
+    }
+
+    @Override
+    public int cpu(final int index)
+    {
+        return servers[index].requestedCpu();
+    }
+
+    @Override
+    public int queueDepth(final int index)
+    {
+        return servers[index].ring().size();
+    }
+}

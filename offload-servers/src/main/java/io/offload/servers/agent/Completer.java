@@ -1,0 +1,191 @@
+package io.offload.servers.agent;
+
+import io.offload.rings.HandleConsumer;
+import io.offload.rings.HandleRingDescriptor;
+import io.offload.rings.SpscHandleRing;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+
+import java.lang.foreign.Arena;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The completion thread's agent: takes finished async entries from each server's SPSC completion ring and
+ * completes their futures, so that no dependent stage ever runs on a server thread. Each ring has room for every
+ * entry of the pool, so a server's offer can never fail. When idle it parks; a server that enqueues while it
+ * sleeps unparks it (a Dekker handshake on {@code sleeping} and the ring's slots, hence the full fence).
+ */
+public final class Completer implements Agent, HandleConsumer
+{
+    private static final int DRAIN_LIMIT = 256;
+    private static final int SPINS_BEFORE_PARK = 64;
+    private static final long MAX_PARK_NANOS = 10_000_000L;
+
+    private final EntryTable entries;
+    private final ErrorHandler errorHandler;
+    private final List<Port> ports = new ArrayList<>();
+    private Port[] portArray = new Port[0];
+    private volatile boolean sleeping;
+    private volatile Thread thread;
+    private int idleSpins;
+
+    /**
+     * A server's way into the completer: one SPSC ring, the server its only producer.
+     */
+    public final class Port
+    {
+        private final SpscHandleRing ring;
+
+        private Port(final SpscHandleRing ring)
+        {
+            this.ring = ring;
+        }
+
+        /**
+         * Queue a DONE async entry. Producer (one server thread) only.
+         *
+         * @param handle the entry.
+         */
+        public void enqueue(final int handle)
+        {
+            if (!ring.offer(handle))
+            {
+                throw new IllegalStateException("completion ring full: it must hold every entry of the pool");
+            }
+            VarHandle.fullFence(); // the slot store must be visible before we read 'sleeping'
+            if (sleeping)
+            {
+                final Thread sleeper = thread;
+                if (sleeper != null)
+                {
+                    LockSupport.unpark(sleeper);
+                }
+            }
+        }
+    }
+
+    /**
+     * @param entries      the entry table.
+     * @param errorHandler where exceptions thrown by completions go.
+     */
+    public Completer(final EntryTable entries, final ErrorHandler errorHandler)
+    {
+        this.entries = entries;
+        this.errorHandler = errorHandler;
+    }
+
+    /**
+     * Make a port for one server. Before the completer starts only.
+     *
+     * @param arena arena for the ring's memory.
+     * @return the port.
+     */
+    public Port newPort(final Arena arena)
+    {
+        final int capacity = HandleRingDescriptor.nextPowerOfTwo(entries.pool().maxEntries());
+        final Port port = new Port(SpscHandleRing.allocate(arena, capacity));
+        ports.add(port);
+        portArray = ports.toArray(new Port[0]);
+        return port;
+    }
+
+    @Override
+    public void onStart()
+    {
+        thread = Thread.currentThread();
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = 0;
+        for (final Port port : portArray)
+        {
+            work += port.ring.drain(this, DRAIN_LIMIT);
+        }
+        if (work > 0)
+        {
+            idleSpins = 0;
+        }
+        else if (++idleSpins > SPINS_BEFORE_PARK)
+        {
+            sleep();
+        }
+        return work;
+    }
+
+    private void sleep()
+    {
+        sleeping = true;
+        if (!hasWork())
+        {
+            LockSupport.parkNanos(this, MAX_PARK_NANOS);
+        }
+        sleeping = false;
+        idleSpins = 0;
+    }
+
+    /**
+     * @return whether any completion is queued and not yet finished.
+     */
+    public boolean hasPending()
+    {
+        return hasWork();
+    }
+
+    private boolean hasWork()
+    {
+        for (final Port port : portArray)
+        {
+            if (!port.ring.isEmpty())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void accept(final int handle)
+    {
+        try
+        {
+            entries.finishAsync(handle);
+        }
+        catch (final Throwable ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    /**
+     * Drain every port until empty. For shutdown, on the closing thread, after the completion thread has stopped.
+     *
+     * @return entries finished.
+     */
+    public int drainAll()
+    {
+        int total = 0;
+        int work;
+        do
+        {
+            work = 0;
+            for (final Port port : portArray)
+            {
+                work += port.ring.drain(this, Integer.MAX_VALUE);
+            }
+            total += work;
+        }
+        while (work > 0);
+        return total;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "offload-completer";
+    }
+}

@@ -1,0 +1,140 @@
+package io.offload.servers.agent;
+
+import io.offload.rings.EntryPool;
+import io.offload.rings.SyscallEntryDescriptor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.offload.rings.SyscallEntryDescriptor.RESULT_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.STATUS_DONE;
+import static io.offload.rings.SyscallEntryDescriptor.WAITER_ASYNC;
+import static io.offload.rings.SyscallEntryDescriptor.WAITER_PARKED;
+import static io.offload.rings.SyscallEntryDescriptor.WAITER_SPINNING;
+
+/**
+ * The entry pool plus the heap side of each entry: its attachment, the parked {@link Thread} or the
+ * {@link AsyncCompletion} that the off-heap entry cannot hold. Knows how to finish an entry for each kind of
+ * waiter, so servers, the shutdown sweep and a caller cancelling its own call all finish entries the same way.
+ */
+public final class EntryTable
+{
+    private final EntryPool pool;
+    private final AtomicReferenceArray<Object> attachments;
+
+    /**
+     * @param pool the entry pool; its bound sizes the attachment table.
+     */
+    public EntryTable(final EntryPool pool)
+    {
+        this.pool = pool;
+        this.attachments = new AtomicReferenceArray<>(pool.maxEntries());
+    }
+
+    /**
+     * @return the pool.
+     */
+    public EntryPool pool()
+    {
+        return pool;
+    }
+
+    /**
+     * Plain store of an attachment by the entry's owner before publication (the publication's release orders it).
+     *
+     * @param handle     entry handle.
+     * @param attachment a Thread, an AsyncCompletion, or null.
+     */
+    public void attach(final int handle, final Object attachment)
+    {
+        attachments.setPlain(handle, attachment);
+    }
+
+    /**
+     * @param handle entry handle.
+     * @return the attachment.
+     */
+    public Object attachment(final int handle)
+    {
+        return attachments.getPlain(handle);
+    }
+
+    /**
+     * Write the result and move the entry to DONE, then wake its waiter. After this the entry belongs to its
+     * caller (or, for an async call, to the completion thread), so nothing here touches it afterwards except to
+     * read the waiter kind of a caller that may park.
+     *
+     * @param handle entry handle, in a state this thread owns (RUNNING, or won by CAS).
+     * @param result result or -errno.
+     * @param async  where async entries go once DONE; null to finish them on this thread.
+     */
+    public void complete(final int handle, final long result, final Completer.Port async)
+    {
+        final MemorySegment page = pool.page(handle);
+        final long offset = pool.offset(handle);
+        page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, result);
+        final int waiter = SyscallEntryDescriptor.lpWaiter(page, offset);
+        if (waiter == WAITER_SPINNING)
+        {
+            SyscallEntryDescriptor.soStatus(page, offset, STATUS_DONE);
+        }
+        else if (waiter == WAITER_ASYNC)
+        {
+            SyscallEntryDescriptor.soStatus(page, offset, STATUS_DONE);
+            if (async != null)
+            {
+                async.enqueue(handle);
+            }
+            else
+            {
+                finishAsync(handle);
+            }
+        }
+        else
+        {
+            // volatile store then volatile load: pairs with the caller's volatile PARKED store then status load
+            SyscallEntryDescriptor.svStatus(page, offset, STATUS_DONE);
+            if (SyscallEntryDescriptor.lvWaiterVolatile(page, offset) == WAITER_PARKED)
+            {
+                final Object thread = attachments.getPlain(handle);
+                if (thread instanceof Thread t)
+                {
+                    LockSupport.unpark(t);
+                }
+            }
+        }
+    }
+
+    /**
+     * Hand a DONE async entry's result to its completion and give the entry back. Runs on the completion thread
+     * (or the closing thread during shutdown), never on a server.
+     *
+     * @param handle a DONE entry with an async waiter.
+     */
+    public void finishAsync(final int handle)
+    {
+        final MemorySegment page = pool.page(handle);
+        final long offset = pool.offset(handle);
+        final long result = page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET);
+        final Object attachment = attachments.getPlain(handle);
+        free(handle);
+        if (attachment instanceof AsyncCompletion completion)
+        {
+            completion.onResult(result);
+        }
+    }
+
+    /**
+     * Clear the attachment, mark the entry FREE and return it to the pool.
+     *
+     * @param handle an entry this thread owns.
+     */
+    public void free(final int handle)
+    {
+        attachments.setPlain(handle, null);
+        SyscallEntryDescriptor.soStatus(pool.page(handle), pool.offset(handle), SyscallEntryDescriptor.STATUS_FREE);
+        pool.release(handle);
+    }
+}

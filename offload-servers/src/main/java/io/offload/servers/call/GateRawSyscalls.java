@@ -1,0 +1,203 @@
+package io.offload.servers.call;
+
+import io.offload.api.IoVector;
+import io.offload.api.NativeBuffers;
+import io.offload.api.RawSyscalls;
+import io.offload.api.StatxDescriptor;
+import io.offload.api.Syscall;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@link RawSyscalls} over a gate: checks every argument, turns segments into addresses, and returns what the gate
+ * returns. Allocates nothing.
+ */
+public final class GateRawSyscalls implements RawSyscalls
+{
+    private final SyscallGate gate;
+
+    /**
+     * @param gate where the calls go.
+     */
+    public GateRawSyscalls(final SyscallGate gate)
+    {
+        this.gate = gate;
+    }
+
+    /**
+     * @return where the calls go.
+     */
+    public SyscallGate gate()
+    {
+        return gate;
+    }
+
+    @Override
+    public long getpid()
+    {
+        return gate.call(Syscall.GETPID, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public long getppid()
+    {
+        return gate.call(Syscall.GETPPID, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public long gettid()
+    {
+        return gate.call(Syscall.GETTID, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public long schedGetcpu()
+    {
+        return gate.call(Syscall.SCHED_GETCPU, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public long read(final int fd, final MemorySegment buf)
+    {
+        return gate.call(Syscall.READ, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0);
+    }
+
+    @Override
+    public long read(final int fd, final MemorySegment buf, final long length)
+    {
+        return gate.call(Syscall.READ, fd, NativeBuffers.address(buf, length, "buf"), length, 0, 0);
+    }
+
+    @Override
+    public long write(final int fd, final MemorySegment buf)
+    {
+        return gate.call(Syscall.WRITE, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0);
+    }
+
+    @Override
+    public long write(final int fd, final MemorySegment buf, final long length)
+    {
+        return gate.call(Syscall.WRITE, fd, NativeBuffers.address(buf, length, "buf"), length, 0, 0);
+    }
+
+    @Override
+    public long pread(final int fd, final MemorySegment buf, final long offset)
+    {
+        return gate.call(Syscall.PREAD, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(),
+            NativeBuffers.fileOffset(offset, "offset"), 0);
+    }
+
+    @Override
+    public long pread(final int fd, final MemorySegment buf, final long length, final long offset)
+    {
+        return gate.call(Syscall.PREAD, fd, NativeBuffers.address(buf, length, "buf"), length,
+            NativeBuffers.fileOffset(offset, "offset"), 0);
+    }
+
+    @Override
+    public long pwrite(final int fd, final MemorySegment buf, final long offset)
+    {
+        return gate.call(Syscall.PWRITE, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(),
+            NativeBuffers.fileOffset(offset, "offset"), 0);
+    }
+
+    @Override
+    public long pwrite(final int fd, final MemorySegment buf, final long length, final long offset)
+    {
+        return gate.call(Syscall.PWRITE, fd, NativeBuffers.address(buf, length, "buf"), length,
+            NativeBuffers.fileOffset(offset, "offset"), 0);
+    }
+
+    @Override
+    public long readv(final int fd, final IoVector vectors)
+    {
+        return gate.call(Syscall.READV, fd, checkedIov(vectors), vectors.count(), 0, 0);
+    }
+
+    @Override
+    public long writev(final int fd, final IoVector vectors)
+    {
+        return gate.call(Syscall.WRITEV, fd, checkedIov(vectors), vectors.count(), 0, 0);
+    }
+
+    @Override
+    public long openat(final int dirfd, final MemorySegment path, final int flags, final int mode)
+    {
+        return gate.call(Syscall.OPENAT, dirfd, NativeBuffers.cString(path, "path"), flags, mode, 0);
+    }
+
+    @Override
+    public long close(final int fd)
+    {
+        return gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0);
+    }
+
+    @Override
+    public long statx(final int dirfd, final MemorySegment path, final int flags, final int mask,
+        final MemorySegment statx)
+    {
+        final long pathAddress = NativeBuffers.cString(path, "path");
+        final long statxAddress = NativeBuffers.address(statx, StatxDescriptor.LENGTH, "statx");
+        return gate.call(Syscall.STATX, dirfd, pathAddress, flags, mask, statxAddress);
+    }
+
+    @Override
+    public long lseek(final int fd, final long offset, final int whence)
+    {
+        return gate.call(Syscall.LSEEK, fd, offset, whence, 0, 0);
+    }
+
+    @Override
+    public long fsync(final int fd)
+    {
+        return gate.call(Syscall.FSYNC, fd, 0, 0, 0, 0);
+    }
+
+    @Override
+    public long fdatasync(final int fd)
+    {
+        return gate.call(Syscall.FDATASYNC, fd, 0, 0, 0, 0);
+    }
+
+    @Override
+    public long ftruncate(final int fd, final long length)
+    {
+        return gate.call(Syscall.FTRUNCATE, fd, NativeBuffers.fileOffset(length, "length"), 0, 0, 0);
+    }
+
+    @Override
+    public long getdents64(final int fd, final MemorySegment buf)
+    {
+        return gate.call(Syscall.GETDENTS64, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0);
+    }
+
+    @Override
+    public long unlinkat(final int dirfd, final MemorySegment path, final int flags)
+    {
+        return gate.call(Syscall.UNLINKAT, dirfd, NativeBuffers.cString(path, "path"), flags, 0, 0);
+    }
+
+    @Override
+    public long mkdirat(final int dirfd, final MemorySegment path, final int mode)
+    {
+        return gate.call(Syscall.MKDIRAT, dirfd, NativeBuffers.cString(path, "path"), mode, 0, 0);
+    }
+
+    @Override
+    public long renameat(final int oldDirfd, final MemorySegment oldPath, final int newDirfd,
+        final MemorySegment newPath)
+    {
+        final long oldAddress = NativeBuffers.cString(oldPath, "oldPath");
+        final long newAddress = NativeBuffers.cString(newPath, "newPath");
+        return gate.call(Syscall.RENAMEAT, oldDirfd, oldAddress, newDirfd, newAddress, 0);
+    }
+
+    private static long checkedIov(final IoVector vectors)
+    {
+        if (vectors == null)
+        {
+            throw new IllegalArgumentException("vectors is null: pass an IoVector");
+        }
+        return vectors.checkedAddress();
+    }
+}

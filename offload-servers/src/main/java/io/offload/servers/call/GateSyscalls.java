@@ -1,0 +1,267 @@
+package io.offload.servers.call;
+
+import io.offload.api.FileStat;
+import io.offload.api.IoVector;
+import io.offload.api.LinuxConstants;
+import io.offload.api.RawSyscalls;
+import io.offload.api.StatxDescriptor;
+import io.offload.api.Syscall;
+import io.offload.api.SyscallException;
+import io.offload.api.Syscalls;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/**
+ * {@link Syscalls} over the raw calls: throws {@link SyscallException} for -errno, converts paths and ByteBuffers.
+ * Paths and stat buffers take a confined arena per call; the raw path is the one for allocation-free loops.
+ */
+public final class GateSyscalls implements Syscalls
+{
+    private final GateRawSyscalls raw;
+
+    /**
+     * @param gate where the calls go.
+     */
+    public GateSyscalls(final SyscallGate gate)
+    {
+        this.raw = new GateRawSyscalls(gate);
+    }
+
+    @Override
+    public RawSyscalls raw()
+    {
+        return raw;
+    }
+
+    private long check(final Syscall syscall, final long result, final String detail) throws SyscallException
+    {
+        if (result < 0)
+        {
+            final int errno = (int)-result;
+            final String why = raw.gate().explain(syscall, errno);
+            throw new SyscallException(syscall, errno, why == null ? detail : detail + "; " + why);
+        }
+        return result;
+    }
+
+    private int checkInt(final Syscall syscall, final long result) throws IllegalStateException
+    {
+        if (result < 0)
+        {
+            throw new IllegalStateException(syscall.cName() + " failed with errno " + -result);
+        }
+        return (int)result;
+    }
+
+    @Override
+    public int getpid()
+    {
+        return checkInt(Syscall.GETPID, raw.getpid());
+    }
+
+    @Override
+    public int getppid()
+    {
+        return checkInt(Syscall.GETPPID, raw.getppid());
+    }
+
+    @Override
+    public int gettid()
+    {
+        return checkInt(Syscall.GETTID, raw.gettid());
+    }
+
+    @Override
+    public int schedGetcpu()
+    {
+        return checkInt(Syscall.SCHED_GETCPU, raw.schedGetcpu());
+    }
+
+    @Override
+    public long read(final int fd, final MemorySegment buf) throws SyscallException
+    {
+        return check(Syscall.READ, raw.read(fd, buf), "fd=" + fd);
+    }
+
+    @Override
+    public long read(final int fd, final ByteBuffer buf) throws SyscallException
+    {
+        final long n = check(Syscall.READ, raw.read(fd, NativePaths.remaining(buf)), "fd=" + fd);
+        buf.position(buf.position() + (int)n);
+        return n;
+    }
+
+    @Override
+    public long write(final int fd, final MemorySegment buf) throws SyscallException
+    {
+        return check(Syscall.WRITE, raw.write(fd, buf), "fd=" + fd);
+    }
+
+    @Override
+    public long write(final int fd, final ByteBuffer buf) throws SyscallException
+    {
+        final long n = check(Syscall.WRITE, raw.write(fd, NativePaths.remaining(buf)), "fd=" + fd);
+        buf.position(buf.position() + (int)n);
+        return n;
+    }
+
+    @Override
+    public long pread(final int fd, final MemorySegment buf, final long offset) throws SyscallException
+    {
+        return check(Syscall.PREAD, raw.pread(fd, buf, offset), "fd=" + fd);
+    }
+
+    @Override
+    public long pread(final int fd, final ByteBuffer buf, final long offset) throws SyscallException
+    {
+        final long n = check(Syscall.PREAD, raw.pread(fd, NativePaths.remaining(buf), offset), "fd=" + fd);
+        buf.position(buf.position() + (int)n);
+        return n;
+    }
+
+    @Override
+    public long pwrite(final int fd, final MemorySegment buf, final long offset) throws SyscallException
+    {
+        return check(Syscall.PWRITE, raw.pwrite(fd, buf, offset), "fd=" + fd);
+    }
+
+    @Override
+    public long pwrite(final int fd, final ByteBuffer buf, final long offset) throws SyscallException
+    {
+        final long n = check(Syscall.PWRITE, raw.pwrite(fd, NativePaths.remaining(buf), offset), "fd=" + fd);
+        buf.position(buf.position() + (int)n);
+        return n;
+    }
+
+    @Override
+    public long readv(final int fd, final IoVector vectors) throws SyscallException
+    {
+        return check(Syscall.READV, raw.readv(fd, vectors), "fd=" + fd);
+    }
+
+    @Override
+    public long writev(final int fd, final IoVector vectors) throws SyscallException
+    {
+        return check(Syscall.WRITEV, raw.writev(fd, vectors), "fd=" + fd);
+    }
+
+    @Override
+    public int open(final String path, final int flags, final int mode) throws SyscallException
+    {
+        return openat(LinuxConstants.AT_FDCWD, path, flags, mode);
+    }
+
+    @Override
+    public int openat(final int dirfd, final String path, final int flags, final int mode) throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            return (int)check(Syscall.OPENAT,
+                raw.openat(dirfd, NativePaths.path(arena, path, "path"), flags, mode), "\"" + path + "\"");
+        }
+    }
+
+    @Override
+    public void close(final int fd) throws SyscallException
+    {
+        check(Syscall.CLOSE, raw.close(fd), "fd=" + fd);
+    }
+
+    @Override
+    public FileStat stat(final String path) throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment statx = arena.allocate(StatxDescriptor.LENGTH, 8);
+            check(Syscall.STATX, raw.statx(LinuxConstants.AT_FDCWD, NativePaths.path(arena, path, "path"), 0,
+                LinuxConstants.STATX_BASIC_STATS, statx), "\"" + path + "\"");
+            return StatxDescriptor.toFileStat(statx);
+        }
+    }
+
+    @Override
+    public FileStat fstat(final int fd) throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment statx = arena.allocate(StatxDescriptor.LENGTH, 8);
+            check(Syscall.STATX, raw.statx(fd, arena.allocateFrom(""), LinuxConstants.AT_EMPTY_PATH,
+                LinuxConstants.STATX_BASIC_STATS, statx), "fd=" + fd);
+            return StatxDescriptor.toFileStat(statx);
+        }
+    }
+
+    @Override
+    public long lseek(final int fd, final long offset, final int whence) throws SyscallException
+    {
+        return check(Syscall.LSEEK, raw.lseek(fd, offset, whence), "fd=" + fd);
+    }
+
+    @Override
+    public void fsync(final int fd) throws SyscallException
+    {
+        check(Syscall.FSYNC, raw.fsync(fd), "fd=" + fd);
+    }
+
+    @Override
+    public void fdatasync(final int fd) throws SyscallException
+    {
+        check(Syscall.FDATASYNC, raw.fdatasync(fd), "fd=" + fd);
+    }
+
+    @Override
+    public void ftruncate(final int fd, final long length) throws SyscallException
+    {
+        check(Syscall.FTRUNCATE, raw.ftruncate(fd, length), "fd=" + fd);
+    }
+
+    @Override
+    public long getdents64(final int fd, final MemorySegment buf) throws SyscallException
+    {
+        return check(Syscall.GETDENTS64, raw.getdents64(fd, buf), "fd=" + fd);
+    }
+
+    @Override
+    public void unlink(final String path) throws SyscallException
+    {
+        unlinkat(path, 0);
+    }
+
+    @Override
+    public void rmdir(final String path) throws SyscallException
+    {
+        unlinkat(path, LinuxConstants.AT_REMOVEDIR);
+    }
+
+    private void unlinkat(final String path, final int flags) throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            check(Syscall.UNLINKAT, raw.unlinkat(LinuxConstants.AT_FDCWD, NativePaths.path(arena, path, "path"),
+                flags), "\"" + path + "\"");
+        }
+    }
+
+    @Override
+    public void mkdir(final String path, final int mode) throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            check(Syscall.MKDIRAT, raw.mkdirat(LinuxConstants.AT_FDCWD, NativePaths.path(arena, path, "path"), mode),
+                "\"" + path + "\"");
+        }
+    }
+
+    @Override
+    public void rename(final String oldPath, final String newPath) throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            check(Syscall.RENAMEAT, raw.renameat(LinuxConstants.AT_FDCWD, NativePaths.path(arena, oldPath, "oldPath"),
+                LinuxConstants.AT_FDCWD, NativePaths.path(arena, newPath, "newPath")),
+                "\"" + oldPath + "\" -> \"" + newPath + "\"");
+        }
+    }
+}

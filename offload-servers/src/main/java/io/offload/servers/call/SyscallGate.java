@@ -1,0 +1,31 @@
+package io.offload.servers.call;
+
+import io.offload.api.Syscall;
+
+/**
+ * Where a checked call goes: run on the caller ({@link DirectGate}) or handed to a server (the runtime). Arguments
+ * are already validated; pointers are addresses of live native memory.
+ */
+public interface SyscallGate
+{
+    /**
+     * @param syscall the call.
+     * @param a0      first argument, in libc order.
+     * @param a1      second argument.
+     * @param a2      third argument.
+     * @param a3      fourth argument.
+     * @param a4      fifth argument.
+     * @return the result, or -errno.
+     */
+    long call(Syscall syscall, long a0, long a1, long a2, long a3, long a4);
+
+    /**
+     * @param syscall a call that failed with {@code errno}.
+     * @param errno   its errno.
+     * @return extra words for the exception message (e.g. "runtime closed"), or null.
+     */
+    default String explain(final Syscall syscall, final int errno)
+    {
+        return null;
+    }
+}

@@ -1,0 +1,215 @@
+package io.offload.servers.libc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Every libc function the library calls, bound through FFM in one place. Each handle is bound lazily, on first
+ * use, by a holder class (the JVM's lazy class initialisation does the locking).
+ * <p>
+ * Pointers are passed as {@code long} addresses ({@code JAVA_LONG}): on the SysV x86-64 and AArch64 ABIs a
+ * pointer and a 64-bit integer travel in the same register, and a long lets a server pass an address that a
+ * caller wrote into an entry without materialising a {@link MemorySegment} per call. The public API checks every
+ * segment (native, alive, in bounds) before its address gets here.
+ * <p>
+ * Calls that can fail take a capture segment first ({@link Linker.Option#captureCallState}): errno is read from it
+ * on the same thread right after the call. Calls that never block and never fail (getpid and friends) are bound
+ * {@linkplain Linker.Option#critical critical}: no thread-state transition, which halves their cost.
+ */
+public final class LibC
+{
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final long ERRNO_OFFSET =
+        CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private LibC()
+    {
+    }
+
+    /**
+     * @param arena arena that owns the segment; the thread that uses it must be the one that makes the calls.
+     * @return a segment to pass as the capture argument of the calls here.
+     */
+    public static MemorySegment allocateCaptureState(final Arena arena)
+    {
+        return arena.allocate(CAPTURE_LAYOUT);
+    }
+
+    /**
+     * @param capture a capture segment just filled by a call.
+     * @return the errno the call left.
+     */
+    public static int errno(final MemorySegment capture)
+    {
+        return capture.get(JAVA_INT, ERRNO_OFFSET);
+    }
+
+    static MethodHandle bind(final String name, final FunctionDescriptor descriptor, final Linker.Option... options)
+    {
+        final MemorySegment symbol = LIBC.find(name).orElseThrow(
+            () -> new UnsatisfiedLinkError("libc has no symbol '" + name + "': offload needs glibc 2.30 or later"));
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    static MethodHandle critical(final String name, final FunctionDescriptor descriptor)
+    {
+        return bind(name, descriptor, Linker.Option.critical(false));
+    }
+
+    static MethodHandle errnoCapturing(final String name, final FunctionDescriptor descriptor)
+    {
+        return bind(name, descriptor, CAPTURE_ERRNO);
+    }
+
+    static final class Getpid
+    {
+        static final MethodHandle MH = critical("getpid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    static final class Getppid
+    {
+        static final MethodHandle MH = critical("getppid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    static final class Gettid
+    {
+        static final MethodHandle MH = critical("gettid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    static final class SchedGetcpu
+    {
+        static final MethodHandle MH = critical("sched_getcpu", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    static final class SchedSetaffinity
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "sched_setaffinity", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class SchedGetaffinity
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "sched_getaffinity", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class Read
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class Write
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class Pread
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class Pwrite
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class Readv
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "readv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Writev
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Openat
+    {
+        // int openat(int dirfd, const char *path, int flags, ...): mode is the first variadic argument
+        static final MethodHandle MH = bind(
+            "openat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(3));
+    }
+
+    static final class Close
+    {
+        static final MethodHandle MH = errnoCapturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    static final class Statx
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    static final class Lseek
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "lseek", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Fsync
+    {
+        static final MethodHandle MH = errnoCapturing("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    static final class Fdatasync
+    {
+        static final MethodHandle MH = errnoCapturing("fdatasync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    static final class Ftruncate
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    static final class Getdents64
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "getdents64", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class Unlinkat
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Mkdirat
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "mkdirat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Renameat
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "renameat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
+    }
+
+    /** Size of the cpu_set_t the library passes to the affinity calls: room for 1,024 CPUs, as glibc's. */
+    public static final int CPU_SET_BYTES = 128;
+
+    /** The layout of one byte, for callers building cpu masks. */
+    public static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+}
