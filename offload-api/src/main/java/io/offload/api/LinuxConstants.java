@@ -2,12 +2,17 @@ package io.offload.api;
 
 /**
  * The x86_64 Linux values that the calls this library makes take or return: {@code open} flags, {@code *at} flags,
- * {@code lseek} whence values, {@code statx} masks, {@code st_mode} file type bits and {@code getdents64}
- * {@code d_type} values.
+ * {@code lseek} whence values, {@code statx} masks, {@code st_mode} file type bits, {@code getdents64}
+ * {@code d_type} values, socket families, types, levels, options and message flags, {@code shutdown} directions,
+ * {@code epoll} events and operations, and {@code eventfd} flags.
  * <p>
  * Each value is the one in the kernel and glibc headers ({@code <asm-generic/fcntl.h>},
- * {@code <bits/fcntl-linux.h>}, {@code <linux/stat.h>}, {@code <dirent.h>}). Octal literals are written as octal,
- * as they are in the headers, so that they can be compared side by side.
+ * {@code <bits/fcntl-linux.h>}, {@code <linux/stat.h>}, {@code <dirent.h>}, {@code <bits/socket.h>},
+ * {@code <bits/socket_type.h>}, {@code <sys/socket.h>}, {@code <asm-generic/socket.h>}, {@code <netinet/in.h>},
+ * {@code <netinet/tcp.h>}, {@code <sys/epoll.h>}, {@code <linux/eventpoll.h>}, {@code <bits/eventfd.h>}). Octal
+ * literals are written as octal, as they are in the headers, so that they can be compared side by side. Socket
+ * option numbers are the {@code asm-generic} ones, which x86_64 and AArch64 use; some other architectures (MIPS,
+ * SPARC, PA-RISC, Alpha) number them differently.
  */
 public final class LinuxConstants
 {
@@ -129,6 +134,117 @@ public final class LinuxConstants
     public static final int DT_LNK = 10;
     /** Socket. */
     public static final int DT_SOCK = 12;
+
+    // ---- socket(2) domains (<bits/socket.h>) -----------------------------------------------------------------------
+
+    /** Local (file-system or abstract) sockets; {@code PF_UNIX}, {@code PF_LOCAL}. */
+    public static final int AF_UNIX = 1;
+    /** IPv4. */
+    public static final int AF_INET = 2;
+    /** IPv6. */
+    public static final int AF_INET6 = 10;
+
+    // ---- socket(2) types and type flags (<bits/socket_type.h>) -----------------------------------------------------
+
+    /** Sequenced, reliable, connection-based byte streams (TCP for the INET families). */
+    public static final int SOCK_STREAM = 1;
+    /** Connectionless, unreliable datagrams (UDP for the INET families). */
+    public static final int SOCK_DGRAM = 2;
+    /**
+     * Or-ed into the type of {@code socket}, or the flags of {@code accept4}: the new descriptor is non-blocking.
+     * The same bit as {@link #O_NONBLOCK}; every socket a server touches needs it, so that would-block goes to the
+     * reactor instead of stalling the server.
+     */
+    public static final int SOCK_NONBLOCK = 04000;
+    /** Or-ed into the type of {@code socket}, or the flags of {@code accept4}: close on exec; as {@link #O_CLOEXEC}. */
+    public static final int SOCK_CLOEXEC = 02000000;
+
+    // ---- setsockopt(2) / getsockopt(2) levels and options ----------------------------------------------------------
+
+    /** The level of the socket-layer options ({@code SO_*}). */
+    public static final int SOL_SOCKET = 1;
+    /** Allow {@code bind} to a local address still in TIME_WAIT (int, boolean). */
+    public static final int SO_REUSEADDR = 2;
+    /** Read and clear the pending socket error (int); how a non-blocking {@code connect}'s outcome is learned. */
+    public static final int SO_ERROR = 4;
+    /** Size of the send buffer in bytes (int; the kernel doubles what is set). */
+    public static final int SO_SNDBUF = 7;
+    /** Size of the receive buffer in bytes (int; the kernel doubles what is set). */
+    public static final int SO_RCVBUF = 8;
+    /** Send keep-alive probes on an idle connection (int, boolean). */
+    public static final int SO_KEEPALIVE = 9;
+    /** Linger on close while data remains to be sent ({@code struct linger}: int onoff, int seconds; 8 bytes). */
+    public static final int SO_LINGER = 13;
+    /** Let several sockets bind the same address and port; the kernel spreads connections across them. */
+    public static final int SO_REUSEPORT = 15;
+    /** The level of the TCP options ({@code TCP_*}); the protocol number of TCP for {@code socket}. */
+    public static final int IPPROTO_TCP = 6;
+    /** Send segments as soon as possible, without Nagle's coalescing (int, boolean). */
+    public static final int TCP_NODELAY = 1;
+
+    // ---- send/recv flags (<bits/socket.h>) -------------------------------------------------------------------------
+
+    /** Look at the incoming data without taking it from the queue. */
+    public static final int MSG_PEEK = 0x02;
+    /** Do not block on this one call, whatever the descriptor's mode. */
+    public static final int MSG_DONTWAIT = 0x40;
+    /** Block until the whole request is satisfied (a signal, an error or a disconnect can still cut it short). */
+    public static final int MSG_WAITALL = 0x100;
+    /**
+     * Do not raise SIGPIPE when the peer has gone; fail with {@code EPIPE} instead. A server thread must pass it on
+     * every send to a stream socket: SIGPIPE's default action ends the whole JVM.
+     */
+    public static final int MSG_NOSIGNAL = 0x4000;
+
+    // ---- shutdown(2) how (<sys/socket.h>) --------------------------------------------------------------------------
+
+    /** No more receptions. */
+    public static final int SHUT_RD = 0;
+    /** No more transmissions: the peer reads end of stream (0) once it has drained the data. */
+    public static final int SHUT_WR = 1;
+    /** No more receptions or transmissions. */
+    public static final int SHUT_RDWR = 2;
+
+    // ---- epoll(7) (<sys/epoll.h>, <linux/eventpoll.h>) -------------------------------------------------------------
+
+    /** The fd is readable (or a listening socket has a connection to accept). */
+    public static final int EPOLLIN = 0x001;
+    /** Urgent (out-of-band) data to read. */
+    public static final int EPOLLPRI = 0x002;
+    /** The fd is writable (or a non-blocking connect has finished, either way: read {@link #SO_ERROR}). */
+    public static final int EPOLLOUT = 0x004;
+    /** An error condition; always reported, need not be asked for. */
+    public static final int EPOLLERR = 0x008;
+    /** Hang-up; always reported, need not be asked for. */
+    public static final int EPOLLHUP = 0x010;
+    /** The peer closed its writing half (stream sockets). */
+    public static final int EPOLLRDHUP = 0x2000;
+    /** Wake only one of several epoll instances waiting on the same fd ({@code 1u << 28}). */
+    public static final int EPOLLEXCLUSIVE = 1 << 28;
+    /** Disarm the registration after one event; re-arm it with {@link #EPOLL_CTL_MOD} ({@code 1u << 30}). */
+    public static final int EPOLLONESHOT = 1 << 30;
+    /**
+     * Edge-triggered: report a change of state once, not a state for as long as it lasts. {@code 1u << 31} in the
+     * headers, so negative as a Java int ({@code 0x80000000}); compare masks with {@code &}, never with {@code <}.
+     */
+    public static final int EPOLLET = 1 << 31;
+    /** {@code epoll_create1} flag: close the epoll fd on exec; as {@link #O_CLOEXEC}. */
+    public static final int EPOLL_CLOEXEC = 02000000;
+    /** {@code epoll_ctl}: register an fd. */
+    public static final int EPOLL_CTL_ADD = 1;
+    /** {@code epoll_ctl}: unregister an fd (the event argument is ignored). */
+    public static final int EPOLL_CTL_DEL = 2;
+    /** {@code epoll_ctl}: change the events and data of a registered fd. */
+    public static final int EPOLL_CTL_MOD = 3;
+
+    // ---- eventfd(2) flags (<bits/eventfd.h>) -----------------------------------------------------------------------
+
+    /** Each read takes 1 from the counter instead of all of it. */
+    public static final int EFD_SEMAPHORE = 1;
+    /** Non-blocking reads and writes; as {@link #O_NONBLOCK}. */
+    public static final int EFD_NONBLOCK = 04000;
+    /** Close on exec; as {@link #O_CLOEXEC}. */
+    public static final int EFD_CLOEXEC = 02000000;
 
     private LinuxConstants()
     {

@@ -185,4 +185,13 @@ public interface RawSyscalls
      * @return 0, or -errno.
      */
     long renameat(int oldDirfd, MemorySegment oldPath, int newDirfd, MemorySegment newPath);
+
+    /**
+     * A view of these calls in which each call waits at most {@code timeout} (in the server's queue, or for a
+     * socket to become ready) and otherwise completes with ETIMEDOUT (-ETIMEDOUT from the raw calls).
+     *
+     * @param timeout a positive duration.
+     * @return the view; this object is unchanged.
+     */
+    RawSyscalls withTimeout(java.time.Duration timeout);
 }

@@ -17,6 +17,7 @@ package io.offload.api;
  * @param maxBatch     the largest drain.
  * @param idleCycles   duty cycles that found nothing to do.
  * @param errors       exceptions caught on the server (each also went to the error handler).
+ * @param waiting      calls in its wait queue (would block; sampled every 1,024 duty cycles).
  * @param queueDepth   entries waiting on its ring now.
  * @param running      whether its thread is alive.
  */
@@ -35,6 +36,7 @@ public record ServerStats(
     long maxBatch,
     long idleCycles,
     long errors,
+    long waiting,
     int queueDepth,
     boolean running)
 {

@@ -27,7 +27,23 @@ public enum Syscall
     GETDENTS64(SyscallClass.FILE),
     UNLINKAT(SyscallClass.FILE),
     MKDIRAT(SyscallClass.FILE),
-    RENAMEAT(SyscallClass.FILE);
+    RENAMEAT(SyscallClass.FILE),
+    SOCKET(SyscallClass.NETWORK),
+    BIND(SyscallClass.NETWORK),
+    LISTEN(SyscallClass.NETWORK),
+    ACCEPT4(SyscallClass.NETWORK),
+    CONNECT(SyscallClass.NETWORK),
+    RECVFROM(SyscallClass.NETWORK),
+    SENDTO(SyscallClass.NETWORK),
+    RECVMSG(SyscallClass.NETWORK),
+    SENDMSG(SyscallClass.NETWORK),
+    SHUTDOWN(SyscallClass.NETWORK),
+    SETSOCKOPT(SyscallClass.NETWORK),
+    GETSOCKOPT(SyscallClass.NETWORK),
+    GETSOCKNAME(SyscallClass.NETWORK),
+    GETPEERNAME(SyscallClass.NETWORK),
+    /** File to socket: it runs on a NETWORK server because the socket, not the file, is what may make it wait. */
+    SENDFILE(SyscallClass.NETWORK);
 
     private static final Syscall[] VALUES = values();
 

@@ -212,4 +212,13 @@ public interface Syscalls
      * @return the allocation-free variant of these calls, on the same route.
      */
     RawSyscalls raw();
+
+    /**
+     * A view of these calls in which each call waits at most {@code timeout} (in the server's queue, or for a
+     * socket to become ready) and otherwise completes with ETIMEDOUT as a SyscallException.
+     *
+     * @param timeout a positive duration.
+     * @return the view; this object is unchanged.
+     */
+    Syscalls withTimeout(java.time.Duration timeout);
 }

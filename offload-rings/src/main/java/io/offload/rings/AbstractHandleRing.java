@@ -32,6 +32,10 @@ abstract class AbstractHandleRing implements HandleRing
         {
             throw new IllegalArgumentException("ring memory must be native (from an Arena), got a heap segment");
         }
+        if (memory.isReadOnly())
+        {
+            throw new IllegalArgumentException("ring memory must be writable, got a read-only segment");
+        }
         if (memory.byteSize() < required)
         {
             throw new IllegalArgumentException(

@@ -36,7 +36,6 @@ public final class EntryPool implements AutoCloseable
     }
 
     private final Arena arena;
-    private final boolean ownsArena;
     private final MemorySegment control;
     private final int pageShift;
     private final int pageMask;
@@ -55,11 +54,6 @@ public final class EntryPool implements AutoCloseable
      */
     public EntryPool(final int entriesPerPage, final int maxEntries)
     {
-        this(Arena.ofShared(), true, entriesPerPage, maxEntries);
-    }
-
-    private EntryPool(final Arena arena, final boolean ownsArena, final int entriesPerPage, final int maxEntries)
-    {
         if (entriesPerPage < 1 || entriesPerPage > 65_536 || Integer.bitCount(entriesPerPage) != 1)
         {
             throw new IllegalArgumentException(
@@ -72,8 +66,7 @@ public final class EntryPool implements AutoCloseable
                 "maxEntries must be a multiple of entriesPerPage (" + entriesPerPage + ") in [" + entriesPerPage +
                 ", " + EntryPoolDescriptor.MAX_ENTRIES + "], got " + maxEntries);
         }
-        this.arena = arena;
-        this.ownsArena = ownsArena;
+        this.arena = Arena.ofShared();
         this.entriesPerPage = entriesPerPage;
         this.pageShift = Integer.numberOfTrailingZeros(entriesPerPage);
         this.pageMask = entriesPerPage - 1;
@@ -259,15 +252,12 @@ public final class EntryPool implements AutoCloseable
     }
 
     /**
-     * Free the pages if the pool owns its memory. Any later access to an entry fails with
-     * {@link IllegalStateException} rather than touching freed memory.
+     * Free the pages. Any later access to an entry fails with {@link IllegalStateException} rather than touching
+     * freed memory.
      */
     @Override
     public void close()
     {
-        if (ownsArena)
-        {
-            arena.close();
-        }
+        arena.close();
     }
 }

@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
  *  +---------------------------------------------------------------+  -+
  *  |                          op (int)                             |   |
  *  +---------------------------------------------------------------+   |
- *  |                         flags (int)                           |   |
+ *  |       flags (int): record phases, cancel requested            |   |
  *  +---------------------------------------------------------------+   |
  *  |                     arg0 .. arg5 (6 x long)                  ...  |  request line, 64 bytes:
  *  ...                                                             |   |  written by the caller before
@@ -99,6 +99,8 @@ public final class SyscallEntryDescriptor
 
     /** Record the five phase timestamps for this entry. */
     public static final int FLAG_RECORD_PHASES = 1;
+    /** The caller (or its future) asked to cancel: set once, by atomic or, after publication. */
+    public static final int FLAG_CANCEL_REQUESTED = 2;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 

@@ -8,6 +8,7 @@ import io.offload.api.StatxDescriptor;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
 import io.offload.servers.agent.AsyncCompletion;
+import io.offload.servers.agent.SyscallServer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,12 +35,14 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
      *
      * @param <T> the value type.
      */
-    private static final class AsyncCall<T> extends CompletableFuture<T> implements AsyncCompletion
+    private final class AsyncCall<T> extends CompletableFuture<T> implements AsyncCompletion
     {
         private final Syscall syscall;
         private final String detail;
         private final LongFunction<T> mapper;
         private final Arena arena;
+        private int handle = -1;
+        private SyscallServer server;
 
         AsyncCall(final Syscall syscall, final String detail, final Arena arena, final LongFunction<T> mapper)
         {
@@ -47,6 +50,41 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
             this.detail = detail;
             this.arena = arena;
             this.mapper = mapper;
+        }
+
+        @Override
+        public synchronized void submitted(final int handle, final SyscallServer server)
+        {
+            this.handle = handle;
+            this.server = server;
+        }
+
+        @Override
+        public synchronized void detached()
+        {
+            handle = -1; // under the lock: a cancel either flags this call's entry first, or sees no entry at all
+        }
+
+        /**
+         * Cancel the future and the call: a call no server has taken yet is dropped; one that is waiting (a socket
+         * with no data) is taken out of its server's wait queue and completes with ECANCELED; one that is running
+         * finishes. The future is cancelled at once either way; its buffers are free once the call has completed.
+         */
+        @Override
+        public boolean cancel(final boolean mayInterruptIfRunning)
+        {
+            final boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled)
+            {
+                synchronized (this)
+                {
+                    if (handle >= 0)
+                    {
+                        gate.requestCancel(handle, server);
+                    }
+                }
+            }
+            return cancelled;
         }
 
         @Override
@@ -82,7 +120,7 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
     {
         try
         {
-            gate.submitAsync(call.syscall, a0, a1, a2, a3, a4, call);
+            gate.submitAsync(call.syscall, a0, a1, a2, a3, a4, 0, call);
         }
         catch (final RuntimeException ex)
         {

@@ -3,6 +3,7 @@ package io.offload.servers;
 import io.offload.api.Errno;
 import io.offload.api.Router;
 import io.offload.api.Syscall;
+import io.offload.api.SyscallClass;
 import io.offload.api.WaitStrategy;
 import io.offload.rings.EntryPool;
 import io.offload.rings.MpscHandleRing;
@@ -94,16 +95,34 @@ final class OffloadGate implements SyscallGate
     }
 
     @Override
-    public long call(final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4)
+    public long call(final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4,
+        final long a5, final long timeoutNanos)
     {
-        final ServerGroupImpl group = runtime.route(syscall);
+        return call(runtime.route(syscall), syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+    }
+
+    /**
+     * @param group        the servers to use, or null to run inline.
+     * @param syscall      the call.
+     * @param a0           first argument.
+     * @param a1           second argument.
+     * @param a2           third argument.
+     * @param a3           fourth argument.
+     * @param a4           fifth argument.
+     * @param a5           sixth argument.
+     * @param timeoutNanos limit on the call's wait, or 0.
+     * @return the result or -errno.
+     */
+    long call(final ServerGroupImpl group, final Syscall syscall, final long a0, final long a1, final long a2,
+        final long a3, final long a4, final long a5, final long timeoutNanos)
+    {
         if (group == null)
         {
             inlineCalls.increment();
-            return DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4);
+            return DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
         }
         checkOpen();
-        final SyscallServer server = select(syscall, group);
+        final SyscallServer server = select(syscall, group, a0);
         final int handle = claim();
         if (handle < 0)
         {
@@ -114,13 +133,14 @@ final class OffloadGate implements SyscallGate
         final int waiter = !virtual && waitStrategy == WaitStrategy.SPIN ? WAITER_SPINNING : WAITER_MAY_PARK;
         final MemorySegment page = pool.page(handle);
         final long offset = pool.offset(handle);
-        writeRequest(page, offset, syscall, a0, a1, a2, a3, a4, caller.threadId(), waiter);
+        writeRequest(page, offset, syscall, a0, a1, a2, a3, a4, a5, caller.threadId(), waiter);
         if (waiter != WAITER_SPINNING)
         {
             entries.attach(handle, caller);
         }
+        entries.deadline(handle, timeoutNanos == 0 ? 0 : deadline(timeoutNanos));
         SyscallEntryDescriptor.soStatus(page, offset, STATUS_SUBMITTED);
-        if (!publish(server.ring(), handle))
+        if (!publish(server, handle))
         {
             entries.free(handle);
             return -Errno.EAGAIN;
@@ -152,21 +172,22 @@ final class OffloadGate implements SyscallGate
      * @param a2         third argument.
      * @param a3         fourth argument.
      * @param a4         fifth argument.
+     * @param a5         sixth argument.
      * @param completion told the result once.
      */
     void submitAsync(
         final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4,
-        final AsyncCompletion completion)
+        final long a5, final AsyncCompletion completion)
     {
         final ServerGroupImpl group = runtime.route(syscall);
         if (group == null)
         {
             inlineCalls.increment();
-            completion.onResult(DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4));
+            completion.onResult(DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4, a5, 0));
             return;
         }
         checkOpen();
-        final SyscallServer server = select(syscall, group);
+        final SyscallServer server = select(syscall, group, a0);
         final int handle = claim();
         if (handle < 0)
         {
@@ -175,10 +196,12 @@ final class OffloadGate implements SyscallGate
         }
         final MemorySegment page = pool.page(handle);
         final long offset = pool.offset(handle);
-        writeRequest(page, offset, syscall, a0, a1, a2, a3, a4, Thread.currentThread().threadId(), WAITER_ASYNC);
+        writeRequest(page, offset, syscall, a0, a1, a2, a3, a4, a5, Thread.currentThread().threadId(), WAITER_ASYNC);
         entries.attach(handle, completion);
+        entries.deadline(handle, 0);
+        completion.submitted(handle, server);
         SyscallEntryDescriptor.soStatus(page, offset, STATUS_SUBMITTED);
-        if (!publish(server.ring(), handle))
+        if (!publish(server, handle))
         {
             entries.free(handle);
             completion.onResult(-Errno.EAGAIN);
@@ -198,12 +221,17 @@ final class OffloadGate implements SyscallGate
         }
     }
 
-    private SyscallServer select(final Syscall syscall, final ServerGroupImpl group)
+    private SyscallServer select(final Syscall syscall, final ServerGroupImpl group, final long fd)
     {
         final int size = group.size();
         if (size == 1)
         {
             return group.server(0);
+        }
+        if (group.syscallClass() == SyscallClass.NETWORK && syscall != Syscall.SOCKET)
+        {
+            // one socket, one server: its waiters, its wake-ups and its close meet in one reactor
+            return group.server(Math.floorMod((int)fd, size));
         }
         final int index = router.route(syscall, group);
         if (index < 0 || index >= size)
@@ -216,7 +244,7 @@ final class OffloadGate implements SyscallGate
 
     private static void writeRequest(
         final MemorySegment page, final long offset, final Syscall syscall, final long a0, final long a1,
-        final long a2, final long a3, final long a4, final long callerId, final int waiter)
+        final long a2, final long a3, final long a4, final long a5, final long callerId, final int waiter)
     {
         page.set(ValueLayout.JAVA_INT, offset + OP_OFFSET, syscall.op());
         page.set(ValueLayout.JAVA_INT, offset + FLAGS_OFFSET, 0);
@@ -225,6 +253,7 @@ final class OffloadGate implements SyscallGate
         page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 16, a2);
         page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 24, a3);
         page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 32, a4);
+        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 40, a5);
         page.set(ValueLayout.JAVA_LONG, offset + CALLER_ID_OFFSET, callerId);
         SyscallEntryDescriptor.spWaiter(page, offset, waiter);
     }
@@ -252,9 +281,44 @@ final class OffloadGate implements SyscallGate
         return handle;
     }
 
-    private boolean publish(final MpscHandleRing ring, final int handle)
+    private boolean publish(final SyscallServer server, final int handle)
     {
-        return ring.offer(handle) || publishSlowPath(ring, handle);
+        final MpscHandleRing ring = server.ring();
+        final boolean published = ring.offer(handle) || publishSlowPath(ring, handle);
+        // the offer's CAS on the producer index orders it before this load: pairs with the server's volatile
+        // 'sleeping' store before it checks the ring (SyscallServer.sleep)
+        if (published && server.isSleeping())
+        {
+            server.wake();
+        }
+        return published;
+    }
+
+    private static long deadline(final long timeoutNanos)
+    {
+        final long deadline = System.nanoTime() + timeoutNanos;
+        return deadline == 0 ? 1 : deadline; // 0 means none
+    }
+
+    /**
+     * Ask for a call to be cancelled: taken back at once if no server has it yet, otherwise flagged and sent to its
+     * server's control ring. Either way it completes once, with ECANCELED or with the result it already had.
+     *
+     * @param handle the entry.
+     * @param server the server it was published to.
+     */
+    void requestCancel(final int handle, final SyscallServer server)
+    {
+        final MemorySegment page = pool.page(handle);
+        final long offset = pool.offset(handle);
+        if (SyscallEntryDescriptor.casStatus(page, offset, STATUS_SUBMITTED, STATUS_RUNNING))
+        {
+            entries.complete(handle, -Errno.ECANCELED, null);
+        }
+        else if (entries.setCancelFlag(handle))
+        {
+            server.requestCancel(handle);
+        }
     }
 
     private boolean publishSlowPath(final MpscHandleRing ring, final int handle)
@@ -331,9 +395,10 @@ final class OffloadGate implements SyscallGate
         while (SyscallEntryDescriptor.lvStatusVolatile(page, offset) != STATUS_DONE)
         {
             LockSupport.parkNanos(this, PARK_CHECK_NANOS);
-            if (Thread.interrupted())
+            if (Thread.interrupted() && !interrupted)
             {
-                interrupted = true; // keep waiting: the kernel may be writing into the caller's buffer
+                interrupted = true; // cancel, then keep waiting: the kernel may be using the caller's buffer
+                requestCancel(handle, server);
             }
             if (!server.isRunning())
             {

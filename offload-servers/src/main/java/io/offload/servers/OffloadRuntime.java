@@ -17,6 +17,7 @@ import io.offload.servers.agent.Completer;
 import io.offload.servers.agent.EntryTable;
 import io.offload.servers.agent.ServerCounters;
 import io.offload.servers.agent.ServerCountersDescriptor;
+import io.offload.servers.agent.ServerIdleStrategy;
 import io.offload.servers.agent.SyscallServer;
 import io.offload.servers.call.GateSyscalls;
 import io.offload.servers.libc.CpuAffinity;
@@ -100,8 +101,10 @@ public final class OffloadRuntime implements AutoCloseable
             for (int i = 0; i < cpus.length; i++)
             {
                 group[i] = new SyscallServer(e.getKey(), i, cpus[i], entries,
-                    MpscHandleRing.allocate(arena, config.ringCapacity), completer.newPort(arena),
-                    config.batchLimit, new ServerCounters(arena), errorHandler);
+                    MpscHandleRing.allocate(arena, config.ringCapacity),
+                    MpscHandleRing.allocate(arena, HandleRingDescriptor.nextPowerOfTwo(config.maxEntries)),
+                    completer.newPort(arena),
+                    config.batchLimit, new ServerCounters(Arena.ofAuto()), errorHandler); // counters outlive close()
                 servers.add(group[i]);
             }
             groups.put(e.getKey(), new ServerGroupImpl(e.getKey(), group));
@@ -133,8 +136,9 @@ public final class OffloadRuntime implements AutoCloseable
             AgentRunner.startOnThread(completerRunner, r -> newThread(r, completer.roleName()));
             for (final SyscallServer server : servers)
             {
-                final AgentRunner runner = new AgentRunner(
-                    config.idleStrategy.get(), this::onError, (AtomicCounter)null, server);
+                final IdleStrategy idle = config.idleStrategy != null ? config.idleStrategy.get() :
+                    new ServerIdleStrategy(server, 100, 10);
+                final AgentRunner runner = new AgentRunner(idle, this::onError, (AtomicCounter)null, server);
                 runners.add(runner);
                 AgentRunner.startOnThread(runner, r -> newThread(r, server.roleName()));
             }
@@ -284,6 +288,7 @@ public final class OffloadRuntime implements AutoCloseable
                 c.lvCounter(ServerCountersDescriptor.MAX_BATCH),
                 c.lvCounter(ServerCountersDescriptor.IDLE_CYCLES),
                 c.lvCounter(ServerCountersDescriptor.ERRORS),
+                c.lvCounter(ServerCountersDescriptor.WAITING_NOW),
                 state == CLOSED ? 0 : s.ring().size(),
                 s.isRunning()));
         }
@@ -434,7 +439,7 @@ public final class OffloadRuntime implements AutoCloseable
         public static final String BATCH_LIMIT_PROP = "offload.server.batch";
         /** System property: fail the build if a server cannot be pinned. */
         public static final String STRICT_PINNING_PROP = "offload.pin.strict";
-        /** System property: idle strategy of servers: backoff, busy, yield, sleep or noop. */
+        /** System property: idle strategy of servers: reactor, busy, yield, backoff, sleep or noop. */
         public static final String IDLE_STRATEGY_PROP = "offload.idle";
         /** System property: how long close() waits for calls in flight, in milliseconds. */
         public static final String SHUTDOWN_TIMEOUT_PROP = "offload.shutdown.timeoutMs";
@@ -450,7 +455,7 @@ public final class OffloadRuntime implements AutoCloseable
             BackpressurePolicy.valueOf(System.getProperty(BACKPRESSURE_PROP, "WAIT").toUpperCase(Locale.ROOT));
         private int batchLimit = Integer.getInteger(BATCH_LIMIT_PROP, 64);
         private boolean strictPinning = Boolean.getBoolean(STRICT_PINNING_PROP);
-        private String idleStrategyName = System.getProperty(IDLE_STRATEGY_PROP, "backoff");
+        private String idleStrategyName = System.getProperty(IDLE_STRATEGY_PROP, "reactor");
         private Supplier<IdleStrategy> idleStrategy;
         private long shutdownTimeoutNanos =
             TimeUnit.MILLISECONDS.toNanos(Long.getLong(SHUTDOWN_TIMEOUT_PROP, 5_000L));
@@ -658,9 +663,11 @@ public final class OffloadRuntime implements AutoCloseable
         }
 
         /**
-         * @param idleStrategy makes one idle strategy per server; default Agrona's backoff (spin, yield, park up
-         *                     to 100 us). Use {@code BusySpinIdleStrategy::new} for the lowest latency on a core
-         *                     reserved for the server.
+         * @param idleStrategy makes one idle strategy per server; default: spin, yield, then sleep in the server's
+         *                     epoll_wait until woken by a submission ({@code "reactor"}). Use
+         *                     {@code BusySpinIdleStrategy::new} for the lowest latency on a core reserved for the
+         *                     server. A strategy that never sleeps in the reactor still serves waiting calls: the
+         *                     server polls epoll in its duty cycle.
          * @return this.
          */
         public Builder idleStrategy(final Supplier<IdleStrategy> idleStrategy)
@@ -670,7 +677,7 @@ public final class OffloadRuntime implements AutoCloseable
         }
 
         /**
-         * @param name backoff, busy, yield, sleep or noop.
+         * @param name reactor (the default), busy, yield, backoff (Agrona's, parks up to 100 us), sleep or noop.
          * @return this.
          */
         public Builder idleStrategy(final String name)
@@ -828,7 +835,7 @@ public final class OffloadRuntime implements AutoCloseable
                 }
             }
             checkCpus();
-            if (idleStrategy == null)
+            if (idleStrategy == null && !"reactor".equalsIgnoreCase(idleStrategyName))
             {
                 idleStrategy = idleStrategyByName(idleStrategyName);
             }
@@ -871,8 +878,8 @@ public final class OffloadRuntime implements AutoCloseable
                 case "sleep" -> () -> new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(50));
                 case "noop" -> NoOpIdleStrategy::new;
                 default -> throw new IllegalArgumentException(
-                    "unknown idle strategy '" + name + "' (" + IDLE_STRATEGY_PROP + "): use backoff, busy, yield, " +
-                    "sleep or noop");
+                    "unknown idle strategy '" + name + "' (" + IDLE_STRATEGY_PROP + "): use reactor, busy, yield, " +
+                    "backoff, sleep or noop");
             };
         }
 

@@ -5,6 +5,7 @@ import io.offload.rings.SyscallEntryDescriptor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,8 +22,11 @@ import static io.offload.rings.SyscallEntryDescriptor.WAITER_SPINNING;
  */
 public final class EntryTable
 {
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
     private final EntryPool pool;
     private final AtomicReferenceArray<Object> attachments;
+    private final long[] deadlines;
 
     /**
      * @param pool the entry pool; its bound sizes the attachment table.
@@ -31,6 +35,49 @@ public final class EntryTable
     {
         this.pool = pool;
         this.attachments = new AtomicReferenceArray<>(pool.maxEntries());
+        this.deadlines = new long[pool.maxEntries()];
+    }
+
+    /**
+     * Plain store of a call's deadline by the entry's owner before publication.
+     *
+     * @param handle   entry handle.
+     * @param deadline {@link System#nanoTime()} past which the call completes with ETIMEDOUT, or 0 for none.
+     */
+    public void deadline(final int handle, final long deadline)
+    {
+        deadlines[handle] = deadline;
+    }
+
+    /**
+     * @param handle entry handle.
+     * @return its deadline, or 0 for none.
+     */
+    public long deadline(final int handle)
+    {
+        return deadlines[handle];
+    }
+
+    /**
+     * @param handle entry handle.
+     * @return its flags, with acquire semantics (a cancel flag set after publication is seen).
+     */
+    public int lvFlags(final int handle)
+    {
+        return (int)INT.getAcquire(pool.page(handle), pool.offset(handle) + SyscallEntryDescriptor.FLAGS_OFFSET);
+    }
+
+    /**
+     * Set the cancel flag, once.
+     *
+     * @param handle entry handle.
+     * @return true if this call set it, false if it was set already.
+     */
+    public boolean setCancelFlag(final int handle)
+    {
+        final int previous = (int)INT.getAndBitwiseOr(pool.page(handle),
+            pool.offset(handle) + SyscallEntryDescriptor.FLAGS_OFFSET, SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED);
+        return (previous & SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED) == 0;
     }
 
     /**
@@ -119,6 +166,10 @@ public final class EntryTable
         final long offset = pool.offset(handle);
         final long result = page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET);
         final Object attachment = attachments.getPlain(handle);
+        if (attachment instanceof AsyncCompletion completion)
+        {
+            completion.detached(); // before the entry can be reused, so a late cancel cannot touch the next call
+        }
         free(handle);
         if (attachment instanceof AsyncCompletion completion)
         {
@@ -134,6 +185,7 @@ public final class EntryTable
     public void free(final int handle)
     {
         attachments.setPlain(handle, null);
+        deadlines[handle] = 0;
         SyscallEntryDescriptor.soStatus(pool.page(handle), pool.offset(handle), SyscallEntryDescriptor.STATUS_FREE);
         pool.release(handle);
     }

@@ -16,6 +16,7 @@ package io.offload.servers.agent;
  *  |  idle cycles      (long)                  |  +48
  *  |  errors           (long)                  |  +56
  *  |  current cpu      (long)                  |  +64
+ *  |  waiting now      (long)                  |  +72
  *  |  padding to 128 B                         |
  *  +-------------------------------------------+  256
  *  |  padding                            128 B |  keeps whatever follows off the block
@@ -48,8 +49,10 @@ public final class ServerCountersDescriptor
     public static final int ERRORS = 7;
     /** CPU the server last ran on. */
     public static final int CURRENT_CPU = 8;
+    /** Calls in the wait queue, sampled. */
+    public static final int WAITING_NOW = 9;
     /** Number of counters. */
-    public static final int COUNT = 9;
+    public static final int COUNT = 10;
 
     private ServerCountersDescriptor()
     {

@@ -1,12 +1,18 @@
 package io.offload.servers.agent;
 
 import io.offload.api.Errno;
+import io.offload.api.Syscall;
 import io.offload.api.SyscallClass;
 import io.offload.api.SyscallException;
 import io.offload.rings.EntryPool;
 import io.offload.rings.HandleConsumer;
 import io.offload.rings.MpscHandleRing;
 import io.offload.rings.SyscallEntryDescriptor;
+import io.offload.servers.executor.CallContext;
+import io.offload.servers.executor.CallHandlers;
+import io.offload.servers.executor.Reactor;
+import io.offload.servers.executor.RunQueue;
+import io.offload.servers.executor.WaitQueue;
 import io.offload.servers.libc.CpuAffinity;
 import io.offload.servers.libc.LibC;
 import io.offload.servers.libc.SyscallDispatcher;
@@ -21,11 +27,12 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CompletableFuture;
 
 import static io.offload.rings.SyscallEntryDescriptor.ARG0_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.FLAGS_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.FLAG_RECORD_PHASES;
 import static io.offload.rings.SyscallEntryDescriptor.OP_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.RESULT_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
+import static io.offload.rings.SyscallEntryDescriptor.STATUS_WAITING;
 import static io.offload.rings.SyscallEntryDescriptor.T_HANDLED_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.T_PICKED_OFFSET;
 import static io.offload.servers.agent.ServerCountersDescriptor.BATCHES;
@@ -37,16 +44,24 @@ import static io.offload.servers.agent.ServerCountersDescriptor.FAILED;
 import static io.offload.servers.agent.ServerCountersDescriptor.IDLE_CYCLES;
 import static io.offload.servers.agent.ServerCountersDescriptor.MAX_BATCH;
 import static io.offload.servers.agent.ServerCountersDescriptor.PICKED_UP;
+import static io.offload.servers.agent.ServerCountersDescriptor.WAITING_NOW;
 
 /**
- * One pinned server: drains its MPSC ring in batches, runs each call through FFM, writes the result into the
- * entry, publishes DONE and wakes the waiter. Runs under an Agrona {@code AgentRunner}; pins itself in
- * {@link #onStart()} because {@code sched_setaffinity(0, ...)} acts on the calling thread.
+ * One pinned server and the executor inside it. Each duty cycle it takes control messages (cancellations),
+ * drains its MPSC ring in a batch, runs the batch grouped by op (cohort scheduling: calls of one op back to back),
+ * runs calls that became ready, and polls its reactor (epoll, zero timeout) for the fds its waiting calls need.
+ * A call that would block goes to the wait queue with its fd armed in the reactor and never holds the server
+ * (GenerOS's slim schedule; zCore's executor and reactor). When idle the server sleeps in epoll_wait, woken by an
+ * eventfd that a submitter writes when it sees the server asleep. Runs under an Agrona {@code AgentRunner}; pins
+ * itself in {@link #onStart()} because {@code sched_setaffinity(0, ...)} acts on the calling thread.
  */
-public final class SyscallServer implements Agent, HandleConsumer
+public final class SyscallServer implements Agent
 {
     private static final Logger LOG = LoggerFactory.getLogger(SyscallServer.class);
     private static final int CPU_SAMPLE_MASK = 1023;
+    private static final int REACTOR_POLL_MASK = 15;
+    private static final long DEADLINE_SCAN_NANOS = 1_000_000L;
+    private static final int MAX_SLEEP_MS = 100;
 
     private final String roleName;
     private final SyscallClass syscallClass;
@@ -55,17 +70,33 @@ public final class SyscallServer implements Agent, HandleConsumer
     private final EntryTable entries;
     private final EntryPool pool;
     private final MpscHandleRing ring;
+    private final MpscHandleRing control;
     private final Completer.Port completions;
     private final int batchLimit;
     private final ServerCounters counters;
     private final ErrorHandler errorHandler;
     private final CompletableFuture<Boolean> started = new CompletableFuture<>();
+    private final int[] batch;
+    private final int[] cohort;
+    private final int[] opCounts = new int[Syscall.count() + 1];
+    private final RunQueue runQueue;
+    private final WaitQueue waitQueue;
+    private final HandleConsumer batchCollector = this::collect;
+    private final HandleConsumer controlHandler = this::onControl;
+    private final HandleConsumer resumer = this::resume;
+    private final Reactor.EventHandler readyHandler = this::onReady;
 
     private Arena arena;
     private MemorySegment capture;
+    private CallContext context;
+    private Reactor reactor;
+    private int batchSize;
     private long dutyCycles;
+    private long nextDeadlineScan;
+    private long earliestDeadline = Long.MAX_VALUE;
     private volatile boolean pinned;
     private volatile boolean running;
+    private volatile boolean sleeping;
 
     /**
      * @param syscallClass class served.
@@ -73,6 +104,7 @@ public final class SyscallServer implements Agent, HandleConsumer
      * @param requestedCpu CPU to pin to, or -1 for unpinned.
      * @param entries      the runtime's entries.
      * @param ring         this server's submission ring.
+     * @param control      this server's control ring (cancellations).
      * @param completions  where async entries go once DONE.
      * @param batchLimit   most entries per drain.
      * @param counters     this server's counters.
@@ -84,6 +116,7 @@ public final class SyscallServer implements Agent, HandleConsumer
         final int requestedCpu,
         final EntryTable entries,
         final MpscHandleRing ring,
+        final MpscHandleRing control,
         final Completer.Port completions,
         final int batchLimit,
         final ServerCounters counters,
@@ -96,10 +129,15 @@ public final class SyscallServer implements Agent, HandleConsumer
         this.entries = entries;
         this.pool = entries.pool();
         this.ring = ring;
+        this.control = control;
         this.completions = completions;
         this.batchLimit = batchLimit;
         this.counters = counters;
         this.errorHandler = errorHandler;
+        this.batch = new int[batchLimit];
+        this.cohort = new int[batchLimit];
+        this.runQueue = new RunQueue(pool.maxEntries());
+        this.waitQueue = new WaitQueue(pool.maxEntries());
     }
 
     @Override
@@ -107,6 +145,7 @@ public final class SyscallServer implements Agent, HandleConsumer
     {
         arena = Arena.ofConfined();
         capture = LibC.allocateCaptureState(arena);
+        context = new CallContext(arena, capture);
         if (requestedCpu >= 0)
         {
             try
@@ -119,6 +158,15 @@ public final class SyscallServer implements Agent, HandleConsumer
                 LOG.warn("{}: could not pin to cpu {} ({}); running unpinned", roleName, requestedCpu, ex.getMessage());
             }
         }
+        try
+        {
+            reactor = new Reactor(arena, capture);
+        }
+        catch (final RuntimeException ex)
+        {
+            started.completeExceptionally(ex);
+            throw ex;
+        }
         counters.soCounter(CURRENT_CPU, CpuAffinity.currentCpu());
         running = true;
         LOG.debug("{} started on cpu {} (requested {})", roleName, CpuAffinity.currentCpu(), requestedCpu);
@@ -128,25 +176,83 @@ public final class SyscallServer implements Agent, HandleConsumer
     @Override
     public int doWork()
     {
-        final int taken = ring.drain(this, batchLimit);
+        dutyCycles++;
+        int work = control.isEmpty() ? 0 : control.drain(controlHandler, Integer.MAX_VALUE);
+        batchSize = 0;
+        final int taken = ring.drain(batchCollector, batchLimit);
         if (taken > 0)
         {
             counters.add(BATCHES, 1);
             counters.max(MAX_BATCH, taken);
+            runBatch(taken);
+            work += taken;
         }
-        else
+        work += runReady();
+        if (waitQueue.size() > 0 && (taken == 0 || (dutyCycles & REACTOR_POLL_MASK) == 0))
+        {
+            work += reactor.poll(0, readyHandler);
+            work += runReady();
+        }
+        if (earliestDeadline != Long.MAX_VALUE && (dutyCycles & REACTOR_POLL_MASK) == 0)
+        {
+            work += scanDeadlines();
+        }
+        if (work == 0)
         {
             counters.add(IDLE_CYCLES, 1);
         }
-        if ((++dutyCycles & CPU_SAMPLE_MASK) == 0)
+        if ((dutyCycles & CPU_SAMPLE_MASK) == 0)
         {
             counters.soCounter(CURRENT_CPU, CpuAffinity.currentCpu());
+            counters.soCounter(WAITING_NOW, waitQueue.size());
         }
-        return taken;
+        return work;
     }
 
-    @Override
-    public void accept(final int handle)
+    private void collect(final int handle)
+    {
+        batch[batchSize++] = handle;
+    }
+
+    /**
+     * Cohort scheduling: a counting sort of the batch by op, stable, so calls of one op run back to back and each
+     * caller's calls keep their order.
+     */
+    private void runBatch(final int size)
+    {
+        if (size == 1)
+        {
+            start(batch[0]);
+            return;
+        }
+        final int[] counts = opCounts;
+        java.util.Arrays.fill(counts, 0);
+        for (int i = 0; i < size; i++)
+        {
+            counts[opOf(batch[i]) + 1]++;
+        }
+        for (int op = 1; op < counts.length; op++)
+        {
+            counts[op] += counts[op - 1];
+        }
+        for (int i = 0; i < size; i++)
+        {
+            final int handle = batch[i];
+            cohort[counts[opOf(handle)]++] = handle;
+        }
+        for (int i = 0; i < size; i++)
+        {
+            start(cohort[i]);
+        }
+    }
+
+    private int opOf(final int handle)
+    {
+        final int op = pool.page(handle).get(ValueLayout.JAVA_INT, pool.offset(handle) + OP_OFFSET);
+        return op >= 0 && op < Syscall.count() ? op : Syscall.count() - 1;
+    }
+
+    private void start(final int handle)
     {
         final MemorySegment page = pool.page(handle);
         final long offset = pool.offset(handle);
@@ -157,44 +263,301 @@ public final class SyscallServer implements Agent, HandleConsumer
             counters.add(CANCELLED, 1);
             return;
         }
-        final boolean record = (page.get(ValueLayout.JAVA_INT, offset + FLAGS_OFFSET) & FLAG_RECORD_PHASES) != 0;
-        if (record)
+        final long deadline = entries.deadline(handle);
+        if (deadline != 0 && System.nanoTime() - deadline >= 0)
+        {
+            finish(handle, -Errno.ETIMEDOUT);
+            return;
+        }
+        if ((entries.lvFlags(handle) & FLAG_RECORD_PHASES) != 0)
         {
             page.set(ValueLayout.JAVA_LONG, offset + T_PICKED_OFFSET, System.nanoTime());
+        }
+        final int op = page.get(ValueLayout.JAVA_INT, offset + OP_OFFSET);
+        if (CallHandlers.isResumable(op))
+        {
+            page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, 0L); // progress starts at 0
+            attempt(handle);
+            return;
+        }
+        if (CallHandlers.isClose(op))
+        {
+            failWaitersOn((int)page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET), -Errno.EBADF);
         }
         long result;
         try
         {
             result = SyscallDispatcher.execute(
-                capture,
-                page.get(ValueLayout.JAVA_INT, offset + OP_OFFSET),
+                capture, op,
                 page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET),
                 page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 8),
                 page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 16),
                 page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 24),
-                page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 32));
+                page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 32),
+                page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 40));
         }
         catch (final Throwable ex)
         {
-            counters.add(ERRORS, 1);
-            errorHandler.onError(ex);
-            result = -Errno.EIO;
+            result = onHandlerError(ex);
         }
-        if (record)
+        finish(handle, result);
+    }
+
+    /**
+     * One attempt of a resumable call whose progress is in the entry's result field.
+     */
+    private void attempt(final int handle)
+    {
+        if ((entries.lvFlags(handle) & SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED) != 0)
         {
-            page.set(ValueLayout.JAVA_LONG, offset + T_HANDLED_OFFSET, System.nanoTime());
+            finish(handle, -Errno.ECANCELED);
+            return;
+        }
+        final MemorySegment page = pool.page(handle);
+        final long offset = pool.offset(handle);
+        final CallContext c = context;
+        c.load(
+            page.get(ValueLayout.JAVA_INT, offset + OP_OFFSET),
+            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET),
+            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 8),
+            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 16),
+            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 24),
+            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 32),
+            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 40),
+            page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET));
+        long result;
+        try
+        {
+            result = CallHandlers.attempt(c);
+        }
+        catch (final Throwable ex)
+        {
+            result = onHandlerError(ex);
+        }
+        if (result == CallHandlers.WOULD_BLOCK)
+        {
+            page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, c.progress);
+            SyscallEntryDescriptor.soStatus(page, offset, STATUS_WAITING);
+            final int interest = waitQueue.add(handle, c.waitFd, c.waitEvents);
+            final long deadline = entries.deadline(handle);
+            if (deadline != 0 && deadline - earliestDeadline < 0)
+            {
+                earliestDeadline = deadline;
+            }
+            final long armed = reactor.arm(c.waitFd, interest);
+            if (armed < 0)
+            {
+                waitQueue.remove(handle);
+                finish(handle, c.progress > 0 ? c.progress : armed); // not pollable (EPERM for a regular file)
+            }
+        }
+        else if (result == CallHandlers.CONTINUE)
+        {
+            page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, c.progress);
+            runQueue.push(handle);
+        }
+        else
+        {
+            finish(handle, result);
+        }
+    }
+
+    private long onHandlerError(final Throwable ex)
+    {
+        counters.add(ERRORS, 1);
+        errorHandler.onError(ex);
+        return -Errno.EIO;
+    }
+
+    private int runReady()
+    {
+        final int ready = runQueue.size();
+        for (int i = 0; i < ready; i++)
+        {
+            final int handle = runQueue.poll();
+            final long deadline = entries.deadline(handle);
+            if (deadline != 0 && System.nanoTime() - deadline >= 0)
+            {
+                finish(handle, -Errno.ETIMEDOUT);
+            }
+            else
+            {
+                attempt(handle);
+            }
+        }
+        return ready;
+    }
+
+    private void onReady(final int fd, final int events)
+    {
+        final int remaining = waitQueue.wake(fd, events, resumer);
+        if (remaining != 0)
+        {
+            reactor.arm(fd, remaining);
+        }
+    }
+
+    private void resume(final int handle)
+    {
+        // RUNNING before it runs again, so a cancellation arriving meanwhile leaves it to its next attempt
+        SyscallEntryDescriptor.soStatus(pool.page(handle), pool.offset(handle), STATUS_RUNNING);
+        runQueue.push(handle);
+    }
+
+    private void onControl(final int handle)
+    {
+        // a cancellation: only a WAITING entry is ours to finish here; RUNNING ones see the flag on their next
+        // attempt, and DONE ones have finished already
+        final MemorySegment page = pool.page(handle);
+        final long offset = pool.offset(handle);
+        if ((entries.lvFlags(handle) & SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED) != 0 &&
+            SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_WAITING)
+        {
+            final int fd = waitQueue.fdOf(handle);
+            final int remaining = waitQueue.remove(handle);
+            reactor.rearmOrForget(fd, remaining);
+            finishWaiting(handle, -Errno.ECANCELED);
+        }
+    }
+
+    private void failWaitersOn(final int fd, final long error)
+    {
+        int handle;
+        while ((handle = waitQueue.firstOn(fd)) >= 0)
+        {
+            waitQueue.remove(handle);
+            finishWaiting(handle, error);
+        }
+        reactor.forget(fd);
+    }
+
+    private int scanDeadlines()
+    {
+        final long now = System.nanoTime();
+        if (now - nextDeadlineScan < 0 && now - earliestDeadline < 0)
+        {
+            return 0;
+        }
+        nextDeadlineScan = now + DEADLINE_SCAN_NANOS;
+        long earliest = Long.MAX_VALUE;
+        int expired = 0;
+        int handle = waitQueue.first();
+        while (handle >= 0)
+        {
+            final int next = waitQueue.nextOf(handle);
+            final long deadline = entries.deadline(handle);
+            if (deadline != 0)
+            {
+                if (now - deadline >= 0)
+                {
+                    final int fd = waitQueue.fdOf(handle);
+                    reactor.rearmOrForget(fd, waitQueue.remove(handle));
+                    finishWaiting(handle, -Errno.ETIMEDOUT);
+                    expired++;
+                }
+                else if (deadline < earliest)
+                {
+                    earliest = deadline;
+                }
+            }
+            handle = next;
+        }
+        earliestDeadline = earliest;
+        return expired;
+    }
+
+    private void finishWaiting(final int handle, final long error)
+    {
+        final MemorySegment page = pool.page(handle);
+        final long offset = pool.offset(handle);
+        final long progress = page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET);
+        SyscallEntryDescriptor.soStatus(page, offset, STATUS_RUNNING);
+        finish(handle, progress > 0 && error != -Errno.EBADF ? progress : error);
+    }
+
+    private void finish(final int handle, final long result)
+    {
+        if ((entries.lvFlags(handle) & FLAG_RECORD_PHASES) != 0)
+        {
+            pool.page(handle).set(ValueLayout.JAVA_LONG, pool.offset(handle) + T_HANDLED_OFFSET, System.nanoTime());
         }
         counters.add(result < 0 ? FAILED : COMPLETED, 1);
         entries.complete(handle, result, completions);
+    }
+
+    /**
+     * Sleep in epoll_wait until a submission, a control message, a ready fd or the next deadline. Called by the
+     * server's idle strategy on the server thread.
+     */
+    public void sleep()
+    {
+        sleeping = true; // volatile store, then loads of the rings' producer indices: pairs with the submitter
+        if (ring.isEmpty() && control.isEmpty() && runQueue.isEmpty())
+        {
+            int timeoutMs = MAX_SLEEP_MS;
+            if (earliestDeadline != Long.MAX_VALUE)
+            {
+                final long untilDeadline = earliestDeadline - System.nanoTime();
+                timeoutMs = (int)Math.max(0, Math.min(MAX_SLEEP_MS, (untilDeadline + 999_999) / 1_000_000));
+            }
+            reactor.poll(timeoutMs, readyHandler);
+        }
+        sleeping = false;
+    }
+
+    /**
+     * @return whether the server is asleep in epoll_wait (or about to be).
+     */
+    public boolean isSleeping()
+    {
+        return sleeping;
+    }
+
+    /**
+     * Wake the server from epoll_wait. Any thread; costs one eventfd write.
+     */
+    public void wake()
+    {
+        final Reactor r = reactor;
+        if (r != null)
+        {
+            r.wake();
+        }
+    }
+
+    /**
+     * Queue a cancellation for an entry this server may hold. Any thread.
+     *
+     * @param handle the entry, whose cancel flag the caller has set.
+     * @return false if the control ring was full.
+     */
+    public boolean requestCancel(final int handle)
+    {
+        final boolean offered = control.offer(handle);
+        if (sleeping)
+        {
+            wake();
+        }
+        return offered;
     }
 
     @Override
     public void onClose()
     {
         running = false;
-        if (arena != null)
+        try
         {
-            arena.close();
+            if (reactor != null)
+            {
+                reactor.close();
+            }
+        }
+        finally
+        {
+            if (arena != null)
+            {
+                arena.close();
+            }
         }
         LOG.debug("{} stopped", roleName);
     }

@@ -25,10 +25,11 @@ public final class DirectGate implements SyscallGate
     }
 
     @Override
-    public long call(final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4)
+    public long call(final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4,
+        final long a5, final long timeoutNanos)
     {
         final int op = syscall.op();
         final MemorySegment capture = op <= LAST_ERRNO_FREE_OP ? MemorySegment.NULL : CAPTURE.get();
-        return SyscallDispatcher.execute(capture, op, a0, a1, a2, a3, a4);
+        return SyscallDispatcher.execute(capture, op, a0, a1, a2, a3, a4, a5);
     }
 }

@@ -15,13 +15,38 @@ import java.lang.foreign.MemorySegment;
 public final class GateRawSyscalls implements RawSyscalls
 {
     private final SyscallGate gate;
+    private final long timeoutNanos;
 
     /**
      * @param gate where the calls go.
      */
     public GateRawSyscalls(final SyscallGate gate)
     {
+        this(gate, 0);
+    }
+
+    /**
+     * @param gate         where the calls go.
+     * @param timeoutNanos limit on each call's wait, or 0 for none.
+     */
+    public GateRawSyscalls(final SyscallGate gate, final long timeoutNanos)
+    {
         this.gate = gate;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    @Override
+    public RawSyscalls withTimeout(final java.time.Duration timeout)
+    {
+        return new GateRawSyscalls(gate, Timeouts.toNanos(timeout));
+    }
+
+    /**
+     * @return the limit on each call's wait in nanoseconds, or 0 for none.
+     */
+    public long timeoutNanos()
+    {
+        return timeoutNanos;
     }
 
     /**
@@ -35,101 +60,101 @@ public final class GateRawSyscalls implements RawSyscalls
     @Override
     public long getpid()
     {
-        return gate.call(Syscall.GETPID, 0, 0, 0, 0, 0);
+        return gate.call(Syscall.GETPID, 0, 0, 0, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long getppid()
     {
-        return gate.call(Syscall.GETPPID, 0, 0, 0, 0, 0);
+        return gate.call(Syscall.GETPPID, 0, 0, 0, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long gettid()
     {
-        return gate.call(Syscall.GETTID, 0, 0, 0, 0, 0);
+        return gate.call(Syscall.GETTID, 0, 0, 0, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long schedGetcpu()
     {
-        return gate.call(Syscall.SCHED_GETCPU, 0, 0, 0, 0, 0);
+        return gate.call(Syscall.SCHED_GETCPU, 0, 0, 0, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long read(final int fd, final MemorySegment buf)
     {
-        return gate.call(Syscall.READ, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0);
+        return gate.call(Syscall.READ, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long read(final int fd, final MemorySegment buf, final long length)
     {
-        return gate.call(Syscall.READ, fd, NativeBuffers.address(buf, length, "buf"), length, 0, 0);
+        return gate.call(Syscall.READ, fd, NativeBuffers.address(buf, length, "buf"), length, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long write(final int fd, final MemorySegment buf)
     {
-        return gate.call(Syscall.WRITE, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0);
+        return gate.call(Syscall.WRITE, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long write(final int fd, final MemorySegment buf, final long length)
     {
-        return gate.call(Syscall.WRITE, fd, NativeBuffers.address(buf, length, "buf"), length, 0, 0);
+        return gate.call(Syscall.WRITE, fd, NativeBuffers.address(buf, length, "buf"), length, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long pread(final int fd, final MemorySegment buf, final long offset)
     {
         return gate.call(Syscall.PREAD, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(),
-            NativeBuffers.fileOffset(offset, "offset"), 0);
+            NativeBuffers.fileOffset(offset, "offset"), 0, 0, timeoutNanos);
     }
 
     @Override
     public long pread(final int fd, final MemorySegment buf, final long length, final long offset)
     {
         return gate.call(Syscall.PREAD, fd, NativeBuffers.address(buf, length, "buf"), length,
-            NativeBuffers.fileOffset(offset, "offset"), 0);
+            NativeBuffers.fileOffset(offset, "offset"), 0, 0, timeoutNanos);
     }
 
     @Override
     public long pwrite(final int fd, final MemorySegment buf, final long offset)
     {
         return gate.call(Syscall.PWRITE, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(),
-            NativeBuffers.fileOffset(offset, "offset"), 0);
+            NativeBuffers.fileOffset(offset, "offset"), 0, 0, timeoutNanos);
     }
 
     @Override
     public long pwrite(final int fd, final MemorySegment buf, final long length, final long offset)
     {
         return gate.call(Syscall.PWRITE, fd, NativeBuffers.address(buf, length, "buf"), length,
-            NativeBuffers.fileOffset(offset, "offset"), 0);
+            NativeBuffers.fileOffset(offset, "offset"), 0, 0, timeoutNanos);
     }
 
     @Override
     public long readv(final int fd, final IoVector vectors)
     {
-        return gate.call(Syscall.READV, fd, checkedIov(vectors), vectors.count(), 0, 0);
+        return gate.call(Syscall.READV, fd, checkedIov(vectors), vectors.count(), 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long writev(final int fd, final IoVector vectors)
     {
-        return gate.call(Syscall.WRITEV, fd, checkedIov(vectors), vectors.count(), 0, 0);
+        return gate.call(Syscall.WRITEV, fd, checkedIov(vectors), vectors.count(), 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long openat(final int dirfd, final MemorySegment path, final int flags, final int mode)
     {
-        return gate.call(Syscall.OPENAT, dirfd, NativeBuffers.cString(path, "path"), flags, mode, 0);
+        return gate.call(Syscall.OPENAT, dirfd, NativeBuffers.cString(path, "path"), flags, mode, 0, 0, timeoutNanos);
     }
 
     @Override
     public long close(final int fd)
     {
-        return gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0);
+        return gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, timeoutNanos);
     }
 
     @Override
@@ -138,49 +163,49 @@ public final class GateRawSyscalls implements RawSyscalls
     {
         final long pathAddress = NativeBuffers.cString(path, "path");
         final long statxAddress = NativeBuffers.address(statx, StatxDescriptor.LENGTH, "statx");
-        return gate.call(Syscall.STATX, dirfd, pathAddress, flags, mask, statxAddress);
+        return gate.call(Syscall.STATX, dirfd, pathAddress, flags, mask, statxAddress, 0, timeoutNanos);
     }
 
     @Override
     public long lseek(final int fd, final long offset, final int whence)
     {
-        return gate.call(Syscall.LSEEK, fd, offset, whence, 0, 0);
+        return gate.call(Syscall.LSEEK, fd, offset, whence, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long fsync(final int fd)
     {
-        return gate.call(Syscall.FSYNC, fd, 0, 0, 0, 0);
+        return gate.call(Syscall.FSYNC, fd, 0, 0, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long fdatasync(final int fd)
     {
-        return gate.call(Syscall.FDATASYNC, fd, 0, 0, 0, 0);
+        return gate.call(Syscall.FDATASYNC, fd, 0, 0, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long ftruncate(final int fd, final long length)
     {
-        return gate.call(Syscall.FTRUNCATE, fd, NativeBuffers.fileOffset(length, "length"), 0, 0, 0);
+        return gate.call(Syscall.FTRUNCATE, fd, NativeBuffers.fileOffset(length, "length"), 0, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long getdents64(final int fd, final MemorySegment buf)
     {
-        return gate.call(Syscall.GETDENTS64, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0);
+        return gate.call(Syscall.GETDENTS64, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long unlinkat(final int dirfd, final MemorySegment path, final int flags)
     {
-        return gate.call(Syscall.UNLINKAT, dirfd, NativeBuffers.cString(path, "path"), flags, 0, 0);
+        return gate.call(Syscall.UNLINKAT, dirfd, NativeBuffers.cString(path, "path"), flags, 0, 0, 0, timeoutNanos);
     }
 
     @Override
     public long mkdirat(final int dirfd, final MemorySegment path, final int mode)
     {
-        return gate.call(Syscall.MKDIRAT, dirfd, NativeBuffers.cString(path, "path"), mode, 0, 0);
+        return gate.call(Syscall.MKDIRAT, dirfd, NativeBuffers.cString(path, "path"), mode, 0, 0, 0, timeoutNanos);
     }
 
     @Override
@@ -189,7 +214,7 @@ public final class GateRawSyscalls implements RawSyscalls
     {
         final long oldAddress = NativeBuffers.cString(oldPath, "oldPath");
         final long newAddress = NativeBuffers.cString(newPath, "newPath");
-        return gate.call(Syscall.RENAMEAT, oldDirfd, oldAddress, newDirfd, newAddress, 0);
+        return gate.call(Syscall.RENAMEAT, oldDirfd, oldAddress, newDirfd, newAddress, 0, 0, timeoutNanos);
     }
 
     private static long checkedIov(final IoVector vectors)

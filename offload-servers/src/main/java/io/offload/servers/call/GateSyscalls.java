@@ -26,7 +26,18 @@ public final class GateSyscalls implements Syscalls
      */
     public GateSyscalls(final SyscallGate gate)
     {
-        this.raw = new GateRawSyscalls(gate);
+        this(new GateRawSyscalls(gate));
+    }
+
+    private GateSyscalls(final GateRawSyscalls raw)
+    {
+        this.raw = raw;
+    }
+
+    @Override
+    public Syscalls withTimeout(final java.time.Duration timeout)
+    {
+        return new GateSyscalls(new GateRawSyscalls(raw.gate(), Timeouts.toNanos(timeout)));
     }
 
     @Override

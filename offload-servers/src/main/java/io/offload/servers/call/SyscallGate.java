@@ -15,9 +15,12 @@ public interface SyscallGate
      * @param a2      third argument.
      * @param a3      fourth argument.
      * @param a4      fifth argument.
+     * @param a5      sixth argument.
+     * @param timeoutNanos how long the call may wait (for a socket to become ready, or for its turn), or 0 for
+     *                     no limit; past it the call completes with -ETIMEDOUT.
      * @return the result, or -errno.
      */
-    long call(Syscall syscall, long a0, long a1, long a2, long a3, long a4);
+    long call(Syscall syscall, long a0, long a1, long a2, long a3, long a4, long a5, long timeoutNanos);
 
     /**
      * @param syscall a call that failed with {@code errno}.

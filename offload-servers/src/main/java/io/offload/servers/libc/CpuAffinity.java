@@ -37,7 +37,7 @@ public final class CpuAffinity
             mask.set(ValueLayout.JAVA_BYTE, cpu >>> 3, (byte)(1 << (cpu & 7)));
             final MemorySegment capture = LibC.allocateCaptureState(arena);
             final long result = SyscallDispatcher.execute(
-                capture, Syscall.SCHED_SETAFFINITY.op(), 0, LibC.CPU_SET_BYTES, mask.address(), 0, 0);
+                capture, Syscall.SCHED_SETAFFINITY.op(), 0, LibC.CPU_SET_BYTES, mask.address(), 0, 0, 0);
             if (result < 0)
             {
                 throw new SyscallException(Syscall.SCHED_SETAFFINITY, (int)-result, "cpu=" + cpu);

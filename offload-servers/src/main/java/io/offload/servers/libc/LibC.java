@@ -207,6 +207,131 @@ public final class LibC
             "renameat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
     }
 
+    // ---- sockets: pointers are struct sockaddr *, socklen_t * (u32), struct msghdr *, off_t * --------------------
+
+    static final class Socket
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    static final class Bind
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Listen
+    {
+        static final MethodHandle MH = errnoCapturing("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    static final class Accept4
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Connect
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Recvfrom
+    {
+        // ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
+        static final MethodHandle MH = errnoCapturing(
+            "recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class Sendto
+    {
+        // ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
+        static final MethodHandle MH = errnoCapturing(
+            "sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Recvmsg
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Sendmsg
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Shutdown
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    static final class Setsockopt
+    {
+        // int setsockopt(int fd, int level, int name, const void *value, socklen_t length)
+        static final MethodHandle MH = errnoCapturing(
+            "setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Getsockopt
+    {
+        // int getsockopt(int fd, int level, int name, void *value, socklen_t *length)
+        static final MethodHandle MH = errnoCapturing(
+            "getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class Getsockname
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class Getpeername
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    static final class Sendfile
+    {
+        // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count); 64-bit off_t on LP64, NULL allowed
+        static final MethodHandle MH = errnoCapturing(
+            "sendfile", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    // ---- the reactor: epoll and eventfd (see Epoll) -----------------------------------------------------------------
+
+    static final class EpollCreate1
+    {
+        static final MethodHandle MH = errnoCapturing("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    static final class EpollCtl
+    {
+        // int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
+        static final MethodHandle MH = errnoCapturing(
+            "epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    static final class EpollWait
+    {
+        // int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
+        static final MethodHandle MH = errnoCapturing(
+            "epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
+    }
+
+    static final class Eventfd
+    {
+        // int eventfd(unsigned int initval, int flags)
+        static final MethodHandle MH = errnoCapturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
     /** Size of the cpu_set_t the library passes to the affinity calls: room for 1,024 CPUs, as glibc's. */
     public static final int CPU_SET_BYTES = 128;
 

@@ -11,6 +11,9 @@ import java.lang.foreign.MemorySegment;
  * INLINE route and the benchmarks' baseline), so the two differ only by the hand-off.
  * <p>
  * Argument order per op is the libc argument order; pointers are addresses already checked by the public API.
+ * Sockets take the same path: {@code socklen_t *} and {@code off_t *} arguments are addresses too, 0 for NULL
+ * where libc allows it (recvfrom's and accept4's peer address, sendfile's offset). A server's sockets are
+ * non-blocking, so would-block comes back here as {@code -EAGAIN}, for the server to park the entry on its reactor.
  */
 public final class SyscallDispatcher
 {
@@ -29,15 +32,16 @@ public final class SyscallDispatcher
      * @param a2      third argument.
      * @param a3      fourth argument.
      * @param a4      fifth argument.
+     * @param a5      sixth argument.
      * @return the call's result, or {@code -errno}; {@code -ENOSYS} for an op this dispatcher does not run.
      */
     public static long execute(
         final MemorySegment capture, final int op, final long a0, final long a1, final long a2, final long a3,
-        final long a4)
+        final long a4, final long a5)
     {
         try
         {
-            final long result = invoke(capture, op, a0, a1, a2, a3, a4);
+            final long result = invoke(capture, op, a0, a1, a2, a3, a4, a5);
             return result == -1 && op > LAST_ERRNO_FREE_OP ? -LibC.errno(capture) : result;
         }
         catch (final Error | RuntimeException ex)
@@ -52,7 +56,7 @@ public final class SyscallDispatcher
 
     private static long invoke(
         final MemorySegment capture, final int op, final long a0, final long a1, final long a2, final long a3,
-        final long a4) throws Throwable
+        final long a4, final long a5) throws Throwable
     {
         return switch (Syscall.fromOp(op))
         {
@@ -78,6 +82,21 @@ public final class SyscallDispatcher
             case UNLINKAT -> (int)LibC.Unlinkat.MH.invokeExact(capture, (int)a0, a1, (int)a2);
             case MKDIRAT -> (int)LibC.Mkdirat.MH.invokeExact(capture, (int)a0, a1, (int)a2);
             case RENAMEAT -> (int)LibC.Renameat.MH.invokeExact(capture, (int)a0, a1, (int)a2, a3);
+            case SOCKET -> (int)LibC.Socket.MH.invokeExact(capture, (int)a0, (int)a1, (int)a2);
+            case BIND -> (int)LibC.Bind.MH.invokeExact(capture, (int)a0, a1, (int)a2);
+            case LISTEN -> (int)LibC.Listen.MH.invokeExact(capture, (int)a0, (int)a1);
+            case ACCEPT4 -> (int)LibC.Accept4.MH.invokeExact(capture, (int)a0, a1, a2, (int)a3);
+            case CONNECT -> (int)LibC.Connect.MH.invokeExact(capture, (int)a0, a1, (int)a2);
+            case RECVFROM -> (long)LibC.Recvfrom.MH.invokeExact(capture, (int)a0, a1, a2, (int)a3, a4, a5);
+            case SENDTO -> (long)LibC.Sendto.MH.invokeExact(capture, (int)a0, a1, a2, (int)a3, a4, (int)a5);
+            case RECVMSG -> (long)LibC.Recvmsg.MH.invokeExact(capture, (int)a0, a1, (int)a2);
+            case SENDMSG -> (long)LibC.Sendmsg.MH.invokeExact(capture, (int)a0, a1, (int)a2);
+            case SHUTDOWN -> (int)LibC.Shutdown.MH.invokeExact(capture, (int)a0, (int)a1);
+            case SETSOCKOPT -> (int)LibC.Setsockopt.MH.invokeExact(capture, (int)a0, (int)a1, (int)a2, a3, (int)a4);
+            case GETSOCKOPT -> (int)LibC.Getsockopt.MH.invokeExact(capture, (int)a0, (int)a1, (int)a2, a3, a4);
+            case GETSOCKNAME -> (int)LibC.Getsockname.MH.invokeExact(capture, (int)a0, a1, a2);
+            case GETPEERNAME -> (int)LibC.Getpeername.MH.invokeExact(capture, (int)a0, a1, a2);
+            case SENDFILE -> (long)LibC.Sendfile.MH.invokeExact(capture, (int)a0, (int)a1, a2, a3);
             default -> -Errno.ENOSYS;
         };
     }

@@ -1,0 +1,223 @@
+package io.offload.servers.executor;
+
+import io.offload.api.Errno;
+import io.offload.api.LinuxConstants;
+import io.offload.api.Syscall;
+import io.offload.servers.libc.SyscallDispatcher;
+
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The handler contract: one attempt of a call either finishes (a result {@code >= 0} or -errno), would block on
+ * an (fd, events) pair recorded in the context ({@link #WOULD_BLOCK}), or has made progress and yields so that
+ * others run ({@link #CONTINUE}), its progress kept in the context. No attempt ever blocks on the network: sockets
+ * opened through the library are non-blocking, so a call that would wait returns EAGAIN and waits in a reactor.
+ * <p>
+ * Calls that may wait: read, readv, recvfrom, recvmsg, accept4 (readable); write, writev, sendto, sendmsg,
+ * sendfile (writable); connect (writable, then SO_ERROR). write, sendto and sendfile write everything they were
+ * given, as a blocking socket would; recvfrom with MSG_WAITALL reads until its buffer is full or the peer closes.
+ * Every other call is plain: one downcall, done.
+ */
+public final class CallHandlers
+{
+    /** The call must wait: see {@link CallContext#waitFd} and {@link CallContext#waitEvents}. */
+    public static final long WOULD_BLOCK = Long.MIN_VALUE;
+    /** The call made progress and yields; attempt it again later. */
+    public static final long CONTINUE = Long.MIN_VALUE + 1;
+    /** Bytes one attempt moves before it yields to other calls. */
+    static final long YIELD_AFTER_BYTES = 256 * 1024;
+
+    private static final boolean[] RESUMABLE = new boolean[Syscall.count()];
+    private static final int NONBLOCK_CLOEXEC = LinuxConstants.SOCK_NONBLOCK | LinuxConstants.SOCK_CLOEXEC;
+    private static final long EAGAIN = -Errno.EAGAIN;
+    private static final long EINTR = -Errno.EINTR;
+    private static final long EINPROGRESS = -Errno.EINPROGRESS;
+
+    static
+    {
+        for (final Syscall syscall : new Syscall[]{
+            Syscall.READ, Syscall.READV, Syscall.WRITE, Syscall.WRITEV, Syscall.SOCKET, Syscall.ACCEPT4,
+            Syscall.CONNECT, Syscall.RECVFROM, Syscall.SENDTO, Syscall.RECVMSG, Syscall.SENDMSG, Syscall.SENDFILE})
+        {
+            RESUMABLE[syscall.op()] = true;
+        }
+    }
+
+    private CallHandlers()
+    {
+    }
+
+    /**
+     * @param op an op code.
+     * @return whether the op goes through {@link #attempt}; others are one plain downcall.
+     */
+    public static boolean isResumable(final int op)
+    {
+        return RESUMABLE[op];
+    }
+
+    /**
+     * @param op an op code.
+     * @return true for close, whose fd's waiters must be completed with EBADF first.
+     */
+    public static boolean isClose(final int op)
+    {
+        return op == Syscall.CLOSE.op();
+    }
+
+    /**
+     * Make one attempt of a resumable call.
+     *
+     * @param c the call.
+     * @return a result {@code >= 0}, -errno, {@link #WOULD_BLOCK} or {@link #CONTINUE}.
+     */
+    public static long attempt(final CallContext c)
+    {
+        return switch (Syscall.fromOp(c.op))
+        {
+            case READ, READV, RECVMSG -> once(c, LinuxConstants.EPOLLIN);
+            case WRITEV, SENDMSG -> once(c, LinuxConstants.EPOLLOUT);
+            case ACCEPT4 -> accept(c);
+            case SOCKET -> socket(c);
+            case RECVFROM -> (c.a3 & LinuxConstants.MSG_WAITALL) != 0 ? transferAll(c, true) : once(c,
+                LinuxConstants.EPOLLIN);
+            case WRITE, SENDTO -> transferAll(c, false);
+            case CONNECT -> connect(c);
+            case SENDFILE -> sendfile(c);
+            default -> execute(c, c.a0, c.a1, c.a2, c.a3, c.a4, c.a5);
+        };
+    }
+
+    private static long execute(
+        final CallContext c, final long a0, final long a1, final long a2, final long a3, final long a4, final long a5)
+    {
+        return SyscallDispatcher.execute(c.capture, c.op, a0, a1, a2, a3, a4, a5);
+    }
+
+    private static long once(final CallContext c, final int events)
+    {
+        long result;
+        do
+        {
+            result = execute(c, c.a0, c.a1, c.a2, c.a3, c.a4, c.a5);
+        }
+        while (result == EINTR);
+        return result == EAGAIN ? c.blockOn((int)c.a0, events) : result;
+    }
+
+    private static long socket(final CallContext c)
+    {
+        return execute(c, c.a0, c.a1 | NONBLOCK_CLOEXEC, c.a2, 0, 0, 0);
+    }
+
+    private static long accept(final CallContext c)
+    {
+        long result;
+        do
+        {
+            result = execute(c, c.a0, c.a1, c.a2, c.a3 | NONBLOCK_CLOEXEC, 0, 0);
+        }
+        while (result == EINTR || result == -Errno.ECONNABORTED);
+        return result == EAGAIN ? c.blockOn((int)c.a0, LinuxConstants.EPOLLIN) : result;
+    }
+
+    /**
+     * write, sendto, and recvfrom with MSG_WAITALL: move all {@code a2} bytes of the buffer at {@code a1}.
+     */
+    private static long transferAll(final CallContext c, final boolean read)
+    {
+        final long length = c.a2;
+        final long flags = c.op == Syscall.SENDTO.op() ? c.a3 | LinuxConstants.MSG_NOSIGNAL : c.a3;
+        long movedNow = 0;
+        while (true)
+        {
+            final long result = execute(c, c.a0, c.a1 + c.progress, length - c.progress, flags, c.a4, c.a5);
+            if (result > 0)
+            {
+                c.progress += result;
+                movedNow += result;
+                if (c.progress >= length)
+                {
+                    return c.progress;
+                }
+                if (movedNow >= YIELD_AFTER_BYTES)
+                {
+                    return CONTINUE;
+                }
+            }
+            else if (result == 0)
+            {
+                return read || length == 0 ? c.progress : CONTINUE; // EOF for a read; a zero write retries later
+            }
+            else if (result == EAGAIN)
+            {
+                return c.blockOn((int)c.a0, read ? LinuxConstants.EPOLLIN : LinuxConstants.EPOLLOUT);
+            }
+            else if (result != EINTR)
+            {
+                return c.progress > 0 ? c.progress : result;
+            }
+        }
+    }
+
+    private static long connect(final CallContext c)
+    {
+        if (c.progress == 0)
+        {
+            final long result = execute(c, c.a0, c.a1, c.a2, 0, 0, 0);
+            if (result == EINPROGRESS || result == EAGAIN || result == EINTR)
+            {
+                c.progress = 1;
+                return c.blockOn((int)c.a0, LinuxConstants.EPOLLOUT);
+            }
+            return result;
+        }
+        // writable: the outcome is in SO_ERROR
+        c.scratch.set(ValueLayout.JAVA_INT, 8, 4);
+        final long result = SyscallDispatcher.execute(c.capture, Syscall.GETSOCKOPT.op(), c.a0,
+            LinuxConstants.SOL_SOCKET, LinuxConstants.SO_ERROR, c.scratch.address(), c.scratch.address() + 8, 0);
+        if (result < 0)
+        {
+            return result;
+        }
+        final int error = c.scratch.get(ValueLayout.JAVA_INT, 0);
+        return error == 0 ? 0 : -error;
+    }
+
+    /**
+     * sendfile(outFd = a0, inFd = a1, offset = a2 by value, count = a3): the offset travels by value in the entry
+     * and is passed to the kernel through scratch memory, so the call can resume at {@code offset + progress}.
+     */
+    private static long sendfile(final CallContext c)
+    {
+        final long count = c.a3;
+        long movedNow = 0;
+        while (c.progress < count)
+        {
+            c.scratch.set(ValueLayout.JAVA_LONG, 0, c.a2 + c.progress);
+            final long result = execute(c, c.a0, c.a1, c.scratch.address(), count - c.progress, 0, 0);
+            if (result > 0)
+            {
+                c.progress += result;
+                movedNow += result;
+                if (movedNow >= YIELD_AFTER_BYTES && c.progress < count)
+                {
+                    return CONTINUE;
+                }
+            }
+            else if (result == 0)
+            {
+                return c.progress; // end of the input file
+            }
+            else if (result == EAGAIN)
+            {
+                return c.blockOn((int)c.a0, LinuxConstants.EPOLLOUT);
+            }
+            else if (result != EINTR)
+            {
+                return c.progress > 0 ? c.progress : result;
+            }
+        }
+        return c.progress;
+    }
+}
