@@ -191,8 +191,9 @@ public final class LinuxConstants
     /** Block until the whole request is satisfied (a signal, an error or a disconnect can still cut it short). */
     public static final int MSG_WAITALL = 0x100;
     /**
-     * Do not raise SIGPIPE when the peer has gone; fail with {@code EPIPE} instead. A server thread must pass it on
-     * every send to a stream socket: SIGPIPE's default action ends the whole JVM.
+     * Do not raise SIGPIPE when the peer has gone; fail with {@code EPIPE} instead. HotSpot's own handler ignores
+     * SIGPIPE, but under {@code -Xrs}, or in a launcher that resets signal handlers, its default action ends the
+     * whole process; passing this flag on every send to a stream socket makes that not matter.
      */
     public static final int MSG_NOSIGNAL = 0x4000;
 

@@ -17,7 +17,7 @@ package io.offload.api;
  * @param maxBatch     the largest drain.
  * @param idleCycles   duty cycles that found nothing to do.
  * @param errors       exceptions caught on the server (each also went to the error handler).
- * @param waiting      calls in its wait queue (would block; sampled every 1,024 duty cycles).
+ * @param waiting      calls in its wait queue now (would block on a socket, waiting for readiness).
  * @param queueDepth   entries waiting on its ring now.
  * @param running      whether its thread is alive.
  */

@@ -1,9 +1,11 @@
 package io.offload.servers;
 
 import io.offload.api.RawSyscalls;
+import io.offload.api.Sockets;
 import io.offload.api.Syscalls;
 import io.offload.servers.call.DirectGate;
 import io.offload.servers.call.GateSyscalls;
+import io.offload.servers.net.GateSockets;
 
 /**
  * The same calls without a runtime: each runs on the caller's thread through the same FFM bindings. The baseline
@@ -12,6 +14,7 @@ import io.offload.servers.call.GateSyscalls;
 public final class DirectSyscalls
 {
     private static final GateSyscalls SYSCALLS = new GateSyscalls(DirectGate.INSTANCE);
+    private static final GateSockets SOCKETS = new GateSockets(DirectGate.INSTANCE);
 
     private DirectSyscalls()
     {
@@ -23,6 +26,14 @@ public final class DirectSyscalls
     public static Syscalls syscalls()
     {
         return SYSCALLS;
+    }
+
+    /**
+     * @return TCP sockets whose calls run on the caller's thread; a call that would block waits in poll(2).
+     */
+    public static Sockets sockets()
+    {
+        return SOCKETS;
     }
 
     /**

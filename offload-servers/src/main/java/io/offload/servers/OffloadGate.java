@@ -98,11 +98,12 @@ final class OffloadGate implements SyscallGate
     public long call(final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4,
         final long a5, final long timeoutNanos)
     {
-        return call(runtime.route(syscall), syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+        return call(runtime.route(syscall), false, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
     }
 
     /**
      * @param group        the servers to use, or null to run inline.
+     * @param fdAffine     route by the fd in {@code a0}, so all calls on one fd go to one server.
      * @param syscall      the call.
      * @param a0           first argument.
      * @param a1           second argument.
@@ -113,8 +114,8 @@ final class OffloadGate implements SyscallGate
      * @param timeoutNanos limit on the call's wait, or 0.
      * @return the result or -errno.
      */
-    long call(final ServerGroupImpl group, final Syscall syscall, final long a0, final long a1, final long a2,
-        final long a3, final long a4, final long a5, final long timeoutNanos)
+    long call(final ServerGroupImpl group, final boolean fdAffine, final Syscall syscall, final long a0,
+        final long a1, final long a2, final long a3, final long a4, final long a5, final long timeoutNanos)
     {
         if (group == null)
         {
@@ -122,7 +123,7 @@ final class OffloadGate implements SyscallGate
             return DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
         }
         checkOpen();
-        final SyscallServer server = select(syscall, group, a0);
+        final SyscallServer server = select(syscall, group, fdAffine, a0);
         final int handle = claim();
         if (handle < 0)
         {
@@ -187,7 +188,7 @@ final class OffloadGate implements SyscallGate
             return;
         }
         checkOpen();
-        final SyscallServer server = select(syscall, group, a0);
+        final SyscallServer server = select(syscall, group, false, a0);
         final int handle = claim();
         if (handle < 0)
         {
@@ -221,14 +222,15 @@ final class OffloadGate implements SyscallGate
         }
     }
 
-    private SyscallServer select(final Syscall syscall, final ServerGroupImpl group, final long fd)
+    private SyscallServer select(
+        final Syscall syscall, final ServerGroupImpl group, final boolean fdAffine, final long fd)
     {
         final int size = group.size();
         if (size == 1)
         {
             return group.server(0);
         }
-        if (group.syscallClass() == SyscallClass.NETWORK && syscall != Syscall.SOCKET)
+        if ((fdAffine || group.syscallClass() == SyscallClass.NETWORK) && syscall != Syscall.SOCKET)
         {
             // one socket, one server: its waiters, its wake-ups and its close meet in one reactor
             return group.server(Math.floorMod((int)fd, size));

@@ -8,6 +8,7 @@ import io.offload.api.ServerStats;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallClass;
 import io.offload.api.Syscalls;
+import io.offload.api.Sockets;
 import io.offload.api.WaitStrategy;
 import io.offload.rings.EntryPool;
 import io.offload.rings.HandleRingDescriptor;
@@ -21,6 +22,7 @@ import io.offload.servers.agent.ServerIdleStrategy;
 import io.offload.servers.agent.SyscallServer;
 import io.offload.servers.call.GateSyscalls;
 import io.offload.servers.libc.CpuAffinity;
+import io.offload.servers.net.GateSockets;
 import io.offload.servers.routing.RoundRobinRouter;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -81,6 +83,7 @@ public final class OffloadRuntime implements AutoCloseable
     private final OffloadGate gate;
     private final GateSyscalls syscalls;
     private final OffloadAsyncSyscalls async;
+    private final GateSockets sockets;
     private final AtomicLong errors = new AtomicLong();
     private volatile int state = OPEN;
 
@@ -117,6 +120,7 @@ public final class OffloadRuntime implements AutoCloseable
         this.gate = new OffloadGate(this, config);
         this.syscalls = new GateSyscalls(gate);
         this.async = new OffloadAsyncSyscalls(gate);
+        this.sockets = new GateSockets(new ClassGate(gate, routes[Syscall.SOCKET.op()]));
         this.completerRunner = new AgentRunner(
             new BusySpinIdleStrategy(), errorHandler, (AtomicCounter)null, completer);
     }
@@ -224,6 +228,14 @@ public final class OffloadRuntime implements AutoCloseable
     public AsyncSyscalls async()
     {
         return async;
+    }
+
+    /**
+     * @return TCP sockets whose calls run on the NETWORK servers (or the servers NETWORK is routed to, or inline).
+     */
+    public Sockets sockets()
+    {
+        return sockets;
     }
 
     /**

@@ -204,7 +204,6 @@ public final class SyscallServer implements Agent
         if ((dutyCycles & CPU_SAMPLE_MASK) == 0)
         {
             counters.soCounter(CURRENT_CPU, CpuAffinity.currentCpu());
-            counters.soCounter(WAITING_NOW, waitQueue.size());
         }
         return work;
     }
@@ -339,6 +338,7 @@ public final class SyscallServer implements Agent
             page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, c.progress);
             SyscallEntryDescriptor.soStatus(page, offset, STATUS_WAITING);
             final int interest = waitQueue.add(handle, c.waitFd, c.waitEvents);
+            counters.soCounter(WAITING_NOW, waitQueue.size());
             final long deadline = entries.deadline(handle);
             if (deadline != 0 && deadline - earliestDeadline < 0)
             {
@@ -348,6 +348,7 @@ public final class SyscallServer implements Agent
             if (armed < 0)
             {
                 waitQueue.remove(handle);
+                counters.soCounter(WAITING_NOW, waitQueue.size());
                 finish(handle, c.progress > 0 ? c.progress : armed); // not pollable (EPERM for a regular file)
             }
         }
@@ -391,6 +392,7 @@ public final class SyscallServer implements Agent
     private void onReady(final int fd, final int events)
     {
         final int remaining = waitQueue.wake(fd, events, resumer);
+        counters.soCounter(WAITING_NOW, waitQueue.size());
         if (remaining != 0)
         {
             reactor.arm(fd, remaining);
@@ -468,6 +470,7 @@ public final class SyscallServer implements Agent
 
     private void finishWaiting(final int handle, final long error)
     {
+        counters.soCounter(WAITING_NOW, waitQueue.size());
         final MemorySegment page = pool.page(handle);
         final long offset = pool.offset(handle);
         final long progress = page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET);

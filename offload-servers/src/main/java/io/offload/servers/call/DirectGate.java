@@ -1,7 +1,11 @@
 package io.offload.servers.call;
 
+import io.offload.api.Errno;
 import io.offload.api.Syscall;
+import io.offload.servers.executor.CallContext;
+import io.offload.servers.executor.CallHandlers;
 import io.offload.servers.libc.LibC;
+import io.offload.servers.libc.Poll;
 import io.offload.servers.libc.SyscallDispatcher;
 
 import java.lang.foreign.Arena;
@@ -9,16 +13,21 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Runs calls on the caller's thread: the INLINE route, and the baseline every benchmark compares against. errno
- * is captured into a segment of the calling thread's own, made once per thread.
+ * is captured into a segment of the calling thread's own, made once per thread. Resumable calls (sockets) run
+ * the same handlers as a server, and where a server would park the call in its reactor, the caller waits in
+ * poll(2) on its own thread, as a blocking socket would.
  */
 public final class DirectGate implements SyscallGate
 {
-    /** The one instance; it holds no state but the per-thread capture segments. */
+    /** The one instance; it holds no state but the per-thread contexts. */
     public static final DirectGate INSTANCE = new DirectGate();
 
     private static final int LAST_ERRNO_FREE_OP = Syscall.SCHED_GETCPU.op();
-    private static final ThreadLocal<MemorySegment> CAPTURE =
-        ThreadLocal.withInitial(() -> LibC.allocateCaptureState(Arena.ofAuto()));
+    private static final ThreadLocal<CallContext> CONTEXT = ThreadLocal.withInitial(() ->
+    {
+        final Arena arena = Arena.ofAuto();
+        return new CallContext(arena, LibC.allocateCaptureState(arena));
+    });
 
     private DirectGate()
     {
@@ -29,7 +38,47 @@ public final class DirectGate implements SyscallGate
         final long a5, final long timeoutNanos)
     {
         final int op = syscall.op();
-        final MemorySegment capture = op <= LAST_ERRNO_FREE_OP ? MemorySegment.NULL : CAPTURE.get();
-        return SyscallDispatcher.execute(capture, op, a0, a1, a2, a3, a4, a5);
+        if (op <= LAST_ERRNO_FREE_OP)
+        {
+            return SyscallDispatcher.execute(MemorySegment.NULL, op, a0, a1, a2, a3, a4, a5);
+        }
+        final CallContext context = CONTEXT.get();
+        if (!CallHandlers.isResumable(op))
+        {
+            return SyscallDispatcher.execute(context.capture, op, a0, a1, a2, a3, a4, a5);
+        }
+        context.load(op, a0, a1, a2, a3, a4, a5, 0);
+        return runToCompletion(context, timeoutNanos == 0 ? 0 : System.nanoTime() + timeoutNanos);
+    }
+
+    private static long runToCompletion(final CallContext c, final long deadline)
+    {
+        while (true)
+        {
+            final long result = CallHandlers.attempt(c);
+            if (result == CallHandlers.CONTINUE)
+            {
+                continue;
+            }
+            if (result != CallHandlers.WOULD_BLOCK)
+            {
+                return result;
+            }
+            int timeoutMs = -1;
+            if (deadline != 0)
+            {
+                final long remaining = deadline - System.nanoTime();
+                if (remaining <= 0)
+                {
+                    return c.progress > 0 ? c.progress : -Errno.ETIMEDOUT;
+                }
+                timeoutMs = (int)Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000);
+            }
+            final int ready = Poll.poll(c.capture, c.waitFd, c.waitEvents, timeoutMs, c.scratch);
+            if (ready < 0 && ready != -Errno.EINTR)
+            {
+                return c.progress > 0 ? c.progress : ready;
+            }
+        }
     }
 }

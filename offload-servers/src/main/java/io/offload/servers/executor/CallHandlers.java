@@ -76,7 +76,8 @@ public final class CallHandlers
         return switch (Syscall.fromOp(c.op))
         {
             case READ, READV, RECVMSG -> once(c, LinuxConstants.EPOLLIN);
-            case WRITEV, SENDMSG -> once(c, LinuxConstants.EPOLLOUT);
+            case WRITEV -> once(c, LinuxConstants.EPOLLOUT);
+            case SENDMSG -> sendmsg(c);
             case ACCEPT4 -> accept(c);
             case SOCKET -> socket(c);
             case RECVFROM -> (c.a3 & LinuxConstants.MSG_WAITALL) != 0 ? transferAll(c, true) : once(c,
@@ -103,6 +104,12 @@ public final class CallHandlers
         }
         while (result == EINTR);
         return result == EAGAIN ? c.blockOn((int)c.a0, events) : result;
+    }
+
+    private static long sendmsg(final CallContext c)
+    {
+        c.a2 |= LinuxConstants.MSG_NOSIGNAL; // EPIPE rather than SIGPIPE for a peer that has gone
+        return once(c, LinuxConstants.EPOLLOUT);
     }
 
     private static long socket(final CallContext c)

@@ -159,6 +159,10 @@ public final class Reactor implements AutoCloseable
         final long count = Epoll.wait(capture, epollFd, events, MAX_EVENTS, timeoutMs);
         if (count <= 0)
         {
+            if (count < 0 && count != -Errno.EINTR)
+            {
+                throw new IllegalStateException("epoll_wait failed: " + Errno.name((int)-count));
+            }
             return 0;
         }
         int handled = 0;
@@ -181,7 +185,8 @@ public final class Reactor implements AutoCloseable
 
     /**
      * Wake the server from epoll_wait. Any thread. Holds a read lock so the eventfd cannot be closed (and its
-     * number reused by an unrelated file) between the check and the write.
+     * number reused by an unrelated file) between the check and the write. Concurrent wakers share the capture
+     * and value segments on purpose: each writes the same 1 and none reads errno back.
      */
     public void wake()
     {

@@ -332,6 +332,12 @@ public final class LibC
         static final MethodHandle MH = errnoCapturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
+    static final class PollHolder
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "poll", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    }
+
     /** Size of the cpu_set_t the library passes to the affinity calls: room for 1,024 CPUs, as glibc's. */
     public static final int CPU_SET_BYTES = 128;
 

@@ -1,0 +1,111 @@
+package io.offload.api;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * A TCP connection with blocking semantics over a non-blocking socket. Reads return what is there (at least one
+ * byte, or 0 at end of stream); writes and file sends move everything. Failures are {@link SyscallException}s:
+ * ECONNRESET, EPIPE, ETIMEDOUT, ECANCELED (the calling thread was interrupted), EBADF (closed meanwhile).
+ */
+public interface Connection extends AutoCloseable
+{
+    /**
+     * @param buf native buffer.
+     * @return bytes read, at least 1, or 0 at end of stream.
+     * @throws SyscallException if the read fails.
+     */
+    long read(MemorySegment buf) throws SyscallException;
+
+    /**
+     * @param buf     native buffer.
+     * @param timeout a positive duration.
+     * @return bytes read, or 0 at end of stream.
+     * @throws SyscallException ETIMEDOUT if nothing came within {@code timeout}.
+     */
+    long read(MemorySegment buf, Duration timeout) throws SyscallException;
+
+    /**
+     * @param buf direct buffer, filled from its position; the position advances.
+     * @return bytes read, or 0 at end of stream.
+     * @throws SyscallException if the read fails.
+     */
+    long read(ByteBuffer buf) throws SyscallException;
+
+    /**
+     * Read until {@code buf} is full or the peer closes.
+     *
+     * @param buf native buffer.
+     * @return bytes read; less than {@code buf.byteSize()} only at end of stream.
+     * @throws SyscallException if the read fails.
+     */
+    long readFully(MemorySegment buf) throws SyscallException;
+
+    /**
+     * @param buf native buffer, written whole.
+     * @return bytes written: all of them.
+     * @throws SyscallException if the write fails (EPIPE, ECONNRESET).
+     */
+    long write(MemorySegment buf) throws SyscallException;
+
+    /**
+     * @param buf direct buffer, written from position to limit; the position advances.
+     * @return bytes written.
+     * @throws SyscallException if the write fails.
+     */
+    long write(ByteBuffer buf) throws SyscallException;
+
+    /**
+     * Send part of a file with sendfile(2): no copy through user space.
+     *
+     * @param fileFd an open regular file.
+     * @param offset where to start in it.
+     * @param count  bytes to send.
+     * @return bytes sent; less than {@code count} only if the file is shorter.
+     * @throws SyscallException if the send fails.
+     */
+    long sendFile(int fileFd, long offset, long count) throws SyscallException;
+
+    /**
+     * Half-close: the peer reads end of stream; this side can still read.
+     *
+     * @throws SyscallException if shutdown fails.
+     */
+    void shutdownOutput() throws SyscallException;
+
+    /**
+     * @param on true to disable Nagle's algorithm (TCP_NODELAY).
+     * @throws SyscallException if setsockopt fails.
+     */
+    void setNoDelay(boolean on) throws SyscallException;
+
+    /**
+     * @return the local address.
+     */
+    InetSocketAddress localAddress();
+
+    /**
+     * @return the peer's address.
+     */
+    InetSocketAddress remoteAddress();
+
+    /**
+     * @return the file descriptor.
+     */
+    int fd();
+
+    /**
+     * @return false once closed.
+     */
+    boolean isOpen();
+
+    /**
+     * Close the socket; pending reads and writes on it complete with EBADF. Idempotent.
+     *
+     * @throws SyscallException if close fails.
+     */
+    @Override
+    void close() throws SyscallException;
+}

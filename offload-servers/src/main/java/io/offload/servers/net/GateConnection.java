@@ -1,0 +1,187 @@
+package io.offload.servers.net;
+
+import io.offload.api.Connection;
+import io.offload.api.LinuxConstants;
+import io.offload.api.NativeBuffers;
+import io.offload.api.Syscall;
+import io.offload.api.SyscallException;
+import io.offload.servers.call.SyscallGate;
+import io.offload.servers.call.Timeouts;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A connection over a gate: reads are recvfrom, writes are sendto (write-all, MSG_NOSIGNAL), file sends are
+ * sendfile, all resumable calls that wait in a server's reactor rather than block it.
+ */
+final class GateConnection implements Connection
+{
+    private final SyscallGate gate;
+    private final int fd;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    private volatile InetSocketAddress localAddress;
+    private volatile InetSocketAddress remoteAddress;
+
+    GateConnection(final SyscallGate gate, final int fd)
+    {
+        this.gate = gate;
+        this.fd = fd;
+    }
+
+    @Override
+    public long read(final MemorySegment buf) throws SyscallException
+    {
+        return recv(buf, 0, 0);
+    }
+
+    @Override
+    public long read(final MemorySegment buf, final Duration timeout) throws SyscallException
+    {
+        return recv(buf, 0, Timeouts.toNanos(timeout));
+    }
+
+    @Override
+    public long read(final ByteBuffer buf) throws SyscallException
+    {
+        final long n = recv(direct(buf), 0, 0);
+        buf.position(buf.position() + (int)n);
+        return n;
+    }
+
+    @Override
+    public long readFully(final MemorySegment buf) throws SyscallException
+    {
+        return recv(buf, LinuxConstants.MSG_WAITALL, 0);
+    }
+
+    private long recv(final MemorySegment buf, final int flags, final long timeoutNanos) throws SyscallException
+    {
+        final long address = NativeBuffers.address(buf, "buf");
+        return SocketIo.check(gate, Syscall.RECVFROM,
+            gate.call(Syscall.RECVFROM, fd, address, buf.byteSize(), flags, 0, 0, timeoutNanos), fd, null);
+    }
+
+    @Override
+    public long write(final MemorySegment buf) throws SyscallException
+    {
+        final long address = NativeBuffers.address(buf, "buf");
+        return SocketIo.check(gate, Syscall.SENDTO,
+            gate.call(Syscall.SENDTO, fd, address, buf.byteSize(), 0, 0, 0, 0), fd, null);
+    }
+
+    @Override
+    public long write(final ByteBuffer buf) throws SyscallException
+    {
+        final long n = write(direct(buf));
+        buf.position(buf.position() + (int)n);
+        return n;
+    }
+
+    @Override
+    public long sendFile(final int fileFd, final long offset, final long count) throws SyscallException
+    {
+        NativeBuffers.fileOffset(offset, "offset");
+        NativeBuffers.fileOffset(count, "count");
+        return SocketIo.check(gate, Syscall.SENDFILE,
+            gate.call(Syscall.SENDFILE, fd, fileFd, offset, count, 0, 0, 0), fd, "file fd=" + fileFd);
+    }
+
+    @Override
+    public void shutdownOutput() throws SyscallException
+    {
+        SocketIo.check(gate, Syscall.SHUTDOWN,
+            gate.call(Syscall.SHUTDOWN, fd, LinuxConstants.SHUT_WR, 0, 0, 0, 0, 0), fd, null);
+    }
+
+    @Override
+    public void setNoDelay(final boolean on) throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+            value.set(ValueLayout.JAVA_INT, 0, on ? 1 : 0);
+            SocketIo.check(gate, Syscall.SETSOCKOPT, gate.call(Syscall.SETSOCKOPT, fd, LinuxConstants.IPPROTO_TCP,
+                LinuxConstants.TCP_NODELAY, value.address(), 4, 0, 0), fd, "TCP_NODELAY");
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress()
+    {
+        InetSocketAddress address = localAddress;
+        if (address == null)
+        {
+            address = lookUp(true);
+            localAddress = address;
+        }
+        return address;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress()
+    {
+        InetSocketAddress address = remoteAddress;
+        if (address == null)
+        {
+            address = lookUp(false);
+            remoteAddress = address;
+        }
+        return address;
+    }
+
+    private InetSocketAddress lookUp(final boolean local)
+    {
+        try
+        {
+            return local ? SocketIo.localAddress(gate, fd) : SocketIo.remoteAddress(gate, fd);
+        }
+        catch (final SyscallException ex)
+        {
+            throw new IllegalStateException("cannot read the " + (local ? "local" : "remote") + " address of fd " +
+                fd + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public int fd()
+    {
+        return fd;
+    }
+
+    @Override
+    public boolean isOpen()
+    {
+        return open.get();
+    }
+
+    @Override
+    public void close() throws SyscallException
+    {
+        if (open.compareAndSet(true, false))
+        {
+            SocketIo.check(gate, Syscall.CLOSE, gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0), fd, null);
+        }
+    }
+
+    private static MemorySegment direct(final ByteBuffer buf)
+    {
+        if (buf == null || !buf.isDirect())
+        {
+            throw new IllegalArgumentException(
+                "buf must be a direct ByteBuffer (ByteBuffer.allocateDirect): the kernel needs native memory");
+        }
+        return MemorySegment.ofBuffer(buf);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Connection[fd=" + fd + (open.get() ? "" : ", closed") + "]";
+    }
+}

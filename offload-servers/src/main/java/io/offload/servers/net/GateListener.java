@@ -1,0 +1,82 @@
+package io.offload.servers.net;
+
+import io.offload.api.Connection;
+import io.offload.api.Listener;
+import io.offload.api.Syscall;
+import io.offload.api.SyscallException;
+import io.offload.servers.call.SyscallGate;
+import io.offload.servers.call.Timeouts;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A listening socket over a gate.
+ */
+final class GateListener implements Listener
+{
+    private final SyscallGate gate;
+    private final int fd;
+    private final InetSocketAddress localAddress;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+
+    GateListener(final SyscallGate gate, final int fd, final InetSocketAddress localAddress)
+    {
+        this.gate = gate;
+        this.fd = fd;
+        this.localAddress = localAddress;
+    }
+
+    @Override
+    public Connection accept() throws SyscallException
+    {
+        return accept(0);
+    }
+
+    @Override
+    public Connection accept(final Duration timeout) throws SyscallException
+    {
+        return accept(Timeouts.toNanos(timeout));
+    }
+
+    private Connection accept(final long timeoutNanos) throws SyscallException
+    {
+        final long accepted = gate.call(Syscall.ACCEPT4, fd, 0, 0, 0, 0, 0, timeoutNanos);
+        SocketIo.check(gate, Syscall.ACCEPT4, accepted, fd, localAddress.toString());
+        return new GateConnection(gate, (int)accepted);
+    }
+
+    @Override
+    public InetSocketAddress localAddress()
+    {
+        return localAddress;
+    }
+
+    @Override
+    public int fd()
+    {
+        return fd;
+    }
+
+    @Override
+    public boolean isOpen()
+    {
+        return open.get();
+    }
+
+    @Override
+    public void close() throws SyscallException
+    {
+        if (open.compareAndSet(true, false))
+        {
+            SocketIo.check(gate, Syscall.CLOSE, gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0), fd, null);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Listener[fd=" + fd + ", " + localAddress + (open.get() ? "" : ", closed") + "]";
+    }
+}

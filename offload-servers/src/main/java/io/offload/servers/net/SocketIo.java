@@ -1,0 +1,81 @@
+package io.offload.servers.net;
+
+import io.offload.api.SocketAddresses;
+import io.offload.api.Syscall;
+import io.offload.api.SyscallException;
+import io.offload.servers.call.SyscallGate;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+
+/**
+ * What the listener and the connection share: errno to exception, address look-ups, quiet close.
+ */
+final class SocketIo
+{
+    private SocketIo()
+    {
+    }
+
+    static long check(final SyscallGate gate, final Syscall syscall, final long result, final int fd,
+        final String what) throws SyscallException
+    {
+        if (result >= 0)
+        {
+            return result;
+        }
+        final int errno = (int)-result;
+        final StringBuilder detail = new StringBuilder();
+        if (fd >= 0)
+        {
+            detail.append("fd=").append(fd);
+        }
+        if (what != null)
+        {
+            detail.append(detail.length() > 0 ? ", " : "").append(what);
+        }
+        final String why = gate == null ? null : gate.explain(syscall, errno);
+        if (why != null)
+        {
+            detail.append("; ").append(why);
+        }
+        throw new SyscallException(syscall, errno, detail.length() == 0 ? null : detail.toString());
+    }
+
+    static InetSocketAddress localAddress(final SyscallGate gate, final int fd) throws SyscallException
+    {
+        return address(gate, Syscall.GETSOCKNAME, fd);
+    }
+
+    static InetSocketAddress remoteAddress(final SyscallGate gate, final int fd) throws SyscallException
+    {
+        return address(gate, Syscall.GETPEERNAME, fd);
+    }
+
+    private static InetSocketAddress address(final SyscallGate gate, final Syscall syscall, final int fd)
+        throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment sockaddr = SocketAddresses.allocateStorage(arena);
+            final MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, (int)sockaddr.byteSize());
+            check(gate, syscall, gate.call(syscall, fd, sockaddr.address(), length.address(), 0, 0, 0, 0), fd, null);
+            return SocketAddresses.decode(sockaddr, length.get(ValueLayout.JAVA_INT, 0));
+        }
+    }
+
+    static void closeQuietly(final SyscallGate gate, final int fd)
+    {
+        try
+        {
+            gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0);
+        }
+        catch (final RuntimeException ignored)
+        {
+            // closing after a failure: the first failure is the one to report
+        }
+    }
+}
