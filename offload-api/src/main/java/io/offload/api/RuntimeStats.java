@@ -11,10 +11,12 @@ import java.util.List;
  * @param maxEntries       the pool's bound.
  * @param rejected         calls refused by the back-pressure policy (full ring or pool at its bound).
  * @param inlineCalls      calls that ran on the caller's thread because their route is INLINE.
+ * @param recording        the phase recording in force.
+ * @param calls            recorded phases per syscall (empty while recording has always been off).
  */
 public record RuntimeStats(
     List<ServerStats> servers, int entriesInUse, int entriesAllocated, int maxEntries, long rejected,
-    long inlineCalls)
+    long inlineCalls, PhaseRecording recording, List<CallStats> calls)
 {
     /**
      * @param servers the servers.
@@ -23,10 +25,13 @@ public record RuntimeStats(
      * @param maxEntries the bound.
      * @param rejected calls refused.
      * @param inlineCalls calls run inline.
+     * @param recording the phase recording.
+     * @param calls recorded phases per syscall.
      */
     public RuntimeStats
     {
         servers = List.copyOf(servers);
+        calls = List.copyOf(calls);
     }
 
     /**
@@ -45,6 +50,49 @@ public record RuntimeStats(
         }
         out.append(String.format("entries in use %d, allocated %d of %d; rejected %d; inline calls %d%n",
             entriesInUse, entriesAllocated, maxEntries, rejected, inlineCalls));
+        return out.toString();
+    }
+
+    /**
+     * @return the snapshot as Markdown tables (servers, then recorded phases per syscall), for logs and bug
+     *         reports.
+     */
+    public String toMarkdown()
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("| server | class | cpu | now | picked | completed | failed | cancelled | batches | max batch " +
+            "| waiting | depth | errors |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (final ServerStats s : servers)
+        {
+            out.append("| ").append(s.name()).append(" | ").append(s.syscallClass()).append(" | ")
+                .append(s.requestedCpu() < 0 ? "any" : (s.pinned() ? "" : "!") + s.requestedCpu()).append(" | ")
+                .append(s.currentCpu()).append(" | ").append(s.pickedUp()).append(" | ").append(s.completed())
+                .append(" | ").append(s.failed()).append(s.failuresByErrno().isEmpty() ? "" : " " +
+                s.failuresByErrno()).append(" | ").append(s.cancelled()).append(" | ").append(s.batches())
+                .append(" | ").append(s.maxBatch()).append(" | ").append(s.waiting()).append(" | ")
+                .append(s.queueDepth()).append(" | ").append(s.errors()).append(" |\n");
+        }
+        out.append("\nentries in use ").append(entriesInUse).append(", allocated ").append(entriesAllocated)
+            .append(" of ").append(maxEntries).append("; rejected ").append(rejected).append("; inline calls ")
+            .append(inlineCalls).append("; phase recording ").append(recording).append("\n");
+        if (!calls.isEmpty())
+        {
+            out.append("\n| syscall | calls | ENTER p50 | FLYIN p50 | HANDLE p50 | FLYOUT p50 | EXIT p50 | TOTAL p50 " +
+                "| TOTAL p99 | direct p50 |\n");
+            out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            for (final CallStats c : calls)
+            {
+                out.append("| ").append(c.syscall().cName()).append(" | ").append(c.phase(Phase.TOTAL).count());
+                for (final Phase phase : Phase.values())
+                {
+                    out.append(" | ").append(c.phase(phase).p50());
+                }
+                out.append(" | ").append(c.phase(Phase.TOTAL).p99()).append(" | ")
+                    .append(c.direct() == null ? "-" : Long.toString(c.direct().p50())).append(" |\n");
+            }
+            out.append("\n(nanoseconds)\n");
+        }
         return out.toString();
     }
 }

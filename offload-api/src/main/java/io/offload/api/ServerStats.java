@@ -20,6 +20,9 @@ package io.offload.api;
  * @param waiting      calls in its wait queue now (would block on a socket, waiting for readiness).
  * @param queueDepth   entries waiting on its ring now.
  * @param running      whether its thread is alive.
+ * @param failuresByErrno calls it completed with each errno, by errno name.
+ * @param batchSizes   drains by size: bucket i counts drains of 2^i to 2^(i+1)-1 entries (the last: all larger).
+ * @param phases       phases of the calls it ran while recording was on, one per {@link Phase}.
  */
 public record ServerStats(
     String name,
@@ -38,6 +41,18 @@ public record ServerStats(
     long errors,
     long waiting,
     int queueDepth,
-    boolean running)
+    boolean running,
+    java.util.Map<String, Long> failuresByErrno,
+    java.util.List<Long> batchSizes,
+    java.util.List<PhaseStats> phases)
 {
+    /**
+     * Copies the collections.
+     */
+    public ServerStats
+    {
+        failuresByErrno = java.util.Map.copyOf(failuresByErrno);
+        batchSizes = java.util.List.copyOf(batchSizes);
+        phases = java.util.List.copyOf(phases);
+    }
 }

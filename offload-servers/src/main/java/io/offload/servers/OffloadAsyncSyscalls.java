@@ -8,7 +8,7 @@ import io.offload.api.StatxDescriptor;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
 import io.offload.servers.agent.AsyncCompletion;
-import io.offload.servers.agent.SyscallServer;
+import io.offload.servers.agent.ServerPort;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -42,7 +42,7 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
         private final LongFunction<T> mapper;
         private final Arena arena;
         private int handle = -1;
-        private SyscallServer server;
+        private ServerPort server;
 
         AsyncCall(final Syscall syscall, final String detail, final Arena arena, final LongFunction<T> mapper)
         {
@@ -53,7 +53,7 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
         }
 
         @Override
-        public synchronized void submitted(final int handle, final SyscallServer server)
+        public synchronized void submitted(final int handle, final ServerPort server)
         {
             this.handle = handle;
             this.server = server;

@@ -10,9 +10,10 @@ import io.offload.rings.MpscHandleRing;
 import io.offload.rings.SyscallEntryDescriptor;
 import io.offload.servers.agent.AsyncCompletion;
 import io.offload.servers.agent.EntryTable;
-import io.offload.servers.agent.SyscallServer;
+import io.offload.servers.agent.ServerPort;
 import io.offload.servers.call.DirectGate;
 import io.offload.servers.call.SyscallGate;
+import io.offload.servers.stats.PhaseRecorder;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -22,6 +23,13 @@ import java.util.concurrent.locks.LockSupport;
 import static io.offload.rings.SyscallEntryDescriptor.ARG0_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.CALLER_ID_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.FLAGS_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.FLAG_RECORD_PHASES;
+import static io.offload.rings.SyscallEntryDescriptor.T_ENTER_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.T_EXIT_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.T_HANDLED_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.T_PICKED_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.T_SEEN_OFFSET;
+import static io.offload.rings.SyscallEntryDescriptor.T_SUBMITTED_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.OP_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.RESULT_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_DONE;
@@ -57,6 +65,7 @@ final class OffloadGate implements SyscallGate
     private final boolean rejectWhenFull;
     private final LongAdder rejected = new LongAdder();
     private final LongAdder inlineCalls = new LongAdder();
+    private final PhaseRecorder recorder;
 
     OffloadGate(final OffloadRuntime runtime, final OffloadRuntime.Builder config)
     {
@@ -68,6 +77,7 @@ final class OffloadGate implements SyscallGate
         this.spinLimit = config.spinLimit();
         this.virtualSpinLimit = config.virtualSpinLimit();
         this.rejectWhenFull = config.backpressure() == BackpressurePolicy.REJECT;
+        this.recorder = runtime.recorder();
     }
 
     long rejected()
@@ -117,13 +127,20 @@ final class OffloadGate implements SyscallGate
     long call(final ServerGroupImpl group, final boolean fdAffine, final Syscall syscall, final long a0,
         final long a1, final long a2, final long a3, final long a4, final long a5, final long timeoutNanos)
     {
+        final boolean record = recorder.sample();
+        final long enter = record ? System.nanoTime() : 0;
         if (group == null)
         {
             inlineCalls.increment();
-            return DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+            final long result = DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+            if (record)
+            {
+                recorder.recordDirect(syscall.op(), System.nanoTime() - enter);
+            }
+            return result;
         }
         checkOpen();
-        final SyscallServer server = select(syscall, group, fdAffine, a0);
+        final ServerPort server = select(syscall, group, fdAffine, a0);
         final int handle = claim();
         if (handle < 0)
         {
@@ -140,6 +157,14 @@ final class OffloadGate implements SyscallGate
             entries.attach(handle, caller);
         }
         entries.deadline(handle, timeoutNanos == 0 ? 0 : deadline(timeoutNanos));
+        if (record)
+        {
+            page.set(ValueLayout.JAVA_INT, offset + FLAGS_OFFSET, FLAG_RECORD_PHASES);
+            page.set(ValueLayout.JAVA_LONG, offset + T_ENTER_OFFSET, enter);
+            page.set(ValueLayout.JAVA_LONG, offset + T_PICKED_OFFSET, 0L);
+            page.set(ValueLayout.JAVA_LONG, offset + T_HANDLED_OFFSET, 0L);
+            page.set(ValueLayout.JAVA_LONG, offset + T_SUBMITTED_OFFSET, System.nanoTime());
+        }
         SyscallEntryDescriptor.soStatus(page, offset, STATUS_SUBMITTED);
         if (!publish(server, handle))
         {
@@ -160,8 +185,34 @@ final class OffloadGate implements SyscallGate
                 (waitStrategy == WaitStrategy.PARK ? 0 : spinLimit));
         }
         final long result = page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET);
+        if (record)
+        {
+            recordPhases(syscall, server, page, offset);
+        }
         entries.free(handle);
         return result;
+    }
+
+    /**
+     * FLYOUT ends now (the caller has seen DONE and read the result); EXIT is the rest of the caller's way out.
+     */
+    private void recordPhases(
+        final Syscall syscall, final ServerPort server, final MemorySegment page, final long offset)
+    {
+        final long seen = System.nanoTime();
+        page.set(ValueLayout.JAVA_LONG, offset + T_SEEN_OFFSET, seen);
+        final long enter = page.get(ValueLayout.JAVA_LONG, offset + T_ENTER_OFFSET);
+        final long submitted = page.get(ValueLayout.JAVA_LONG, offset + T_SUBMITTED_OFFSET);
+        final long picked = page.get(ValueLayout.JAVA_LONG, offset + T_PICKED_OFFSET);
+        final long handled = page.get(ValueLayout.JAVA_LONG, offset + T_HANDLED_OFFSET);
+        final long exit = System.nanoTime();
+        page.set(ValueLayout.JAVA_LONG, offset + T_EXIT_OFFSET, exit);
+        if (picked == 0 || handled == 0)
+        {
+            return; // completed without a server (cancelled before pick-up): no phases to split
+        }
+        recorder.offloaded(syscall.op()).record(enter, submitted, picked, handled, seen, exit);
+        server.phases().record(enter, submitted, picked, handled, seen, exit);
     }
 
     /**
@@ -188,7 +239,7 @@ final class OffloadGate implements SyscallGate
             return;
         }
         checkOpen();
-        final SyscallServer server = select(syscall, group, false, a0);
+        final ServerPort server = select(syscall, group, false, a0);
         final int handle = claim();
         if (handle < 0)
         {
@@ -197,7 +248,8 @@ final class OffloadGate implements SyscallGate
         }
         final MemorySegment page = pool.page(handle);
         final long offset = pool.offset(handle);
-        writeRequest(page, offset, syscall, a0, a1, a2, a3, a4, a5, Thread.currentThread().threadId(), WAITER_ASYNC);
+        writeRequest(page, offset, syscall, a0, a1, a2, a3, a4, a5, Thread.currentThread().threadId(),
+            WAITER_ASYNC);
         entries.attach(handle, completion);
         entries.deadline(handle, 0);
         completion.submitted(handle, server);
@@ -222,18 +274,18 @@ final class OffloadGate implements SyscallGate
         }
     }
 
-    private SyscallServer select(
+    private ServerPort select(
         final Syscall syscall, final ServerGroupImpl group, final boolean fdAffine, final long fd)
     {
         final int size = group.size();
         if (size == 1)
         {
-            return group.server(0);
+            return group.port(0);
         }
         if ((fdAffine || group.syscallClass() == SyscallClass.NETWORK) && syscall != Syscall.SOCKET)
         {
             // one socket, one server: its waiters, its wake-ups and its close meet in one reactor
-            return group.server(Math.floorMod((int)fd, size));
+            return group.port(Math.floorMod((int)fd, size));
         }
         final int index = router.route(syscall, group);
         if (index < 0 || index >= size)
@@ -241,7 +293,7 @@ final class OffloadGate implements SyscallGate
             throw new IllegalStateException(
                 "router " + router + " chose server " + index + " of " + size + " for " + syscall.cName());
         }
-        return group.server(index);
+        return group.port(index);
     }
 
     private static void writeRequest(
@@ -283,7 +335,7 @@ final class OffloadGate implements SyscallGate
         return handle;
     }
 
-    private boolean publish(final SyscallServer server, final int handle)
+    private boolean publish(final ServerPort server, final int handle)
     {
         final MpscHandleRing ring = server.ring();
         final boolean published = ring.offer(handle) || publishSlowPath(ring, handle);
@@ -291,7 +343,7 @@ final class OffloadGate implements SyscallGate
         // 'sleeping' store before it checks the ring (SyscallServer.sleep)
         if (published && server.isSleeping())
         {
-            server.wake();
+            server.server().wake();
         }
         return published;
     }
@@ -309,7 +361,7 @@ final class OffloadGate implements SyscallGate
      * @param handle the entry.
      * @param server the server it was published to.
      */
-    void requestCancel(final int handle, final SyscallServer server)
+    void requestCancel(final int handle, final ServerPort server)
     {
         final MemorySegment page = pool.page(handle);
         final long offset = pool.offset(handle);
@@ -319,7 +371,7 @@ final class OffloadGate implements SyscallGate
         }
         else if (entries.setCancelFlag(handle))
         {
-            server.requestCancel(handle);
+            server.server().requestCancel(handle);
         }
     }
 
@@ -367,7 +419,7 @@ final class OffloadGate implements SyscallGate
     }
 
     private void spinUntilDone(
-        final MemorySegment page, final long offset, final int handle, final SyscallServer server)
+        final MemorySegment page, final long offset, final int handle, final ServerPort server)
     {
         int spins = 0;
         while (SyscallEntryDescriptor.lvStatus(page, offset) != STATUS_DONE)
@@ -381,7 +433,7 @@ final class OffloadGate implements SyscallGate
     }
 
     private void waitUntilDone(
-        final MemorySegment page, final long offset, final int handle, final SyscallServer server, final int spins)
+        final MemorySegment page, final long offset, final int handle, final ServerPort server, final int spins)
     {
         for (int i = 0; i < spins; i++)
         {

@@ -1,6 +1,7 @@
 package io.offload.servers;
 
 import io.offload.api.AsyncSyscalls;
+import io.offload.api.PhaseRecording;
 import io.offload.api.RawSyscalls;
 import io.offload.api.Router;
 import io.offload.api.RuntimeStats;
@@ -24,6 +25,7 @@ import io.offload.servers.call.GateSyscalls;
 import io.offload.servers.libc.CpuAffinity;
 import io.offload.servers.net.GateSockets;
 import io.offload.servers.routing.RoundRobinRouter;
+import io.offload.servers.stats.PhaseRecorder;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -85,11 +87,13 @@ public final class OffloadRuntime implements AutoCloseable
     private final OffloadAsyncSyscalls async;
     private final GateSockets sockets;
     private final AtomicLong errors = new AtomicLong();
+    private final PhaseRecorder recorder;
     private volatile int state = OPEN;
 
     private OffloadRuntime(final Builder config)
     {
         this.config = config;
+        this.recorder = new PhaseRecorder(config.phaseRecording);
         this.arena = Arena.ofShared();
         this.pool = new EntryPool(config.entriesPerPage, config.maxEntries);
         this.entries = new EntryTable(pool);
@@ -141,7 +145,7 @@ public final class OffloadRuntime implements AutoCloseable
             for (final SyscallServer server : servers)
             {
                 final IdleStrategy idle = config.idleStrategy != null ? config.idleStrategy.get() :
-                    new ServerIdleStrategy(server, 100, 10);
+                    new ServerIdleStrategy(server, 2_000, 50);
                 final AgentRunner runner = new AgentRunner(idle, this::onError, (AtomicCounter)null, server);
                 runners.add(runner);
                 AgentRunner.startOnThread(runner, r -> newThread(r, server.roleName()));
@@ -264,6 +268,41 @@ public final class OffloadRuntime implements AutoCloseable
         return state != OPEN;
     }
 
+    PhaseRecorder recorder()
+    {
+        return recorder;
+    }
+
+    /**
+     * Switch phase recording while the runtime runs: off, 1 in N calls, or all.
+     *
+     * @param recording the new setting.
+     */
+    public void phaseRecording(final PhaseRecording recording)
+    {
+        recorder.set(recording);
+    }
+
+    /**
+     * @return the phase recording in force.
+     */
+    public PhaseRecording phaseRecording()
+    {
+        return recorder.recording();
+    }
+
+    /**
+     * Forget the phase histograms recorded so far (per syscall and per server).
+     */
+    public void resetPhases()
+    {
+        recorder.reset();
+        for (final SyscallServer server : servers)
+        {
+            server.port().phases().reset();
+        }
+    }
+
     ServerGroupImpl route(final Syscall syscall)
     {
         return routes[syscall.op()];
@@ -302,11 +341,14 @@ public final class OffloadRuntime implements AutoCloseable
                 c.lvCounter(ServerCountersDescriptor.ERRORS),
                 c.lvCounter(ServerCountersDescriptor.WAITING_NOW),
                 state == CLOSED ? 0 : s.ring().size(),
-                s.isRunning()));
+                s.isRunning(),
+                s.failuresByErrno(),
+                s.batchSizes(),
+                s.port().phases().snapshot()));
         }
         final int inUse = state == CLOSED ? 0 : pool.countNotFree();
         return new RuntimeStats(list, inUse, pool.allocatedEntries(), pool.maxEntries(), gate.rejected(),
-            gate.inlineCalls());
+            gate.inlineCalls(), recorder.recording(), recorder.snapshot());
     }
 
     /**
@@ -453,6 +495,8 @@ public final class OffloadRuntime implements AutoCloseable
         public static final String STRICT_PINNING_PROP = "offload.pin.strict";
         /** System property: idle strategy of servers: reactor, busy, yield, backoff, sleep or noop. */
         public static final String IDLE_STRATEGY_PROP = "offload.idle";
+        /** System property: phase recording, off, all or 1/N. */
+        public static final String PHASES_PROP = "offload.phases";
         /** System property: how long close() waits for calls in flight, in milliseconds. */
         public static final String SHUTDOWN_TIMEOUT_PROP = "offload.shutdown.timeoutMs";
 
@@ -472,6 +516,7 @@ public final class OffloadRuntime implements AutoCloseable
         private long shutdownTimeoutNanos =
             TimeUnit.MILLISECONDS.toNanos(Long.getLong(SHUTDOWN_TIMEOUT_PROP, 5_000L));
         private Router router = new RoundRobinRouter();
+        private PhaseRecording phaseRecording = PhaseRecording.parse(System.getProperty(PHASES_PROP, "off"));
         private ErrorHandler errorHandler = ex -> LOG.error("offload server error", ex);
         private final Map<SyscallClass, int[]> serverCpus = new EnumMap<>(SyscallClass.class);
         private final Map<SyscallClass, SyscallClass> classRoutes = new EnumMap<>(SyscallClass.class);
@@ -708,6 +753,23 @@ public final class OffloadRuntime implements AutoCloseable
         {
             this.shutdownTimeoutNanos = unit.toNanos(timeout);
             return this;
+        }
+
+        /**
+         * @param phaseRecording which calls get their five phases timed; default off. Switchable later with
+         *                       {@link OffloadRuntime#phaseRecording(PhaseRecording)}.
+         * @return this.
+         */
+        public Builder phaseRecording(final PhaseRecording phaseRecording)
+        {
+            this.phaseRecording = requireNonNull(phaseRecording, "phaseRecording");
+            return this;
+        }
+
+        /** @return the initial phase recording. */
+        public PhaseRecording phaseRecording()
+        {
+            return phaseRecording;
         }
 
         /**

@@ -2,6 +2,7 @@ package io.offload.servers;
 
 import io.offload.api.ServerGroup;
 import io.offload.api.SyscallClass;
+import io.offload.servers.agent.ServerPort;
 import io.offload.servers.agent.SyscallServer;
 
 /**
@@ -11,16 +12,22 @@ final class ServerGroupImpl implements ServerGroup
 {
     private final SyscallClass syscallClass;
     private final SyscallServer[] servers;
+    private final ServerPort[] ports;
 
     ServerGroupImpl(final SyscallClass syscallClass, final SyscallServer[] servers)
     {
         this.syscallClass = syscallClass;
         this.servers = servers;
+        this.ports = new ServerPort[servers.length];
+        for (int i = 0; i < servers.length; i++)
+        {
+            ports[i] = servers[i].port();
+        }
     }
 
-    SyscallServer server(final int index)
+    ServerPort port(final int index)
     {
-        return servers[index];
+        return ports[index];
     }
 
     @Override
@@ -44,6 +51,6 @@ final class ServerGroupImpl implements ServerGroup
     @Override
     public int queueDepth(final int index)
     {
-        return servers[index].ring().size();
+        return ports[index].ring().size();
     }
 }

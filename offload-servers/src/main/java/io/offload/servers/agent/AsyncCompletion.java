@@ -26,7 +26,7 @@ public interface AsyncCompletion
      * @param handle the entry.
      * @param server the server.
      */
-    default void submitted(final int handle, final SyscallServer server)
+    default void submitted(final int handle, final ServerPort server)
     {
     }
 }

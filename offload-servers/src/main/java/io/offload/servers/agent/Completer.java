@@ -96,6 +96,7 @@ public final class Completer implements Agent, HandleConsumer
     public void onStart()
     {
         thread = Thread.currentThread();
+        io.offload.servers.libc.CpuAffinity.unpinCurrentThread(); // not the mask of whichever thread built us
     }
 
     @Override

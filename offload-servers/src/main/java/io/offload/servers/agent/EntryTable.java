@@ -46,7 +46,10 @@ public final class EntryTable
      */
     public void deadline(final int handle, final long deadline)
     {
-        deadlines[handle] = deadline;
+        if (deadlines[handle] != deadline)
+        {
+            deadlines[handle] = deadline; // written only when it changes: the server reads this line every call
+        }
     }
 
     /**
@@ -184,8 +187,14 @@ public final class EntryTable
      */
     public void free(final int handle)
     {
-        attachments.setPlain(handle, null);
-        deadlines[handle] = 0;
+        if (attachments.getPlain(handle) != null)
+        {
+            attachments.setPlain(handle, null);
+        }
+        if (deadlines[handle] != 0)
+        {
+            deadlines[handle] = 0;
+        }
         SyscallEntryDescriptor.soStatus(pool.page(handle), pool.offset(handle), SyscallEntryDescriptor.STATUS_FREE);
         pool.release(handle);
     }

@@ -25,6 +25,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import static io.offload.rings.SyscallEntryDescriptor.ARG0_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.FLAG_RECORD_PHASES;
@@ -62,6 +63,8 @@ public final class SyscallServer implements Agent
     private static final int REACTOR_POLL_MASK = 15;
     private static final long DEADLINE_SCAN_NANOS = 1_000_000L;
     private static final int MAX_SLEEP_MS = 100;
+    /** Batch-size buckets: 1, 2-3, 4-7, ..., 64 and more. */
+    public static final int BATCH_BUCKETS = 7;
 
     private final String roleName;
     private final SyscallClass syscallClass;
@@ -69,6 +72,7 @@ public final class SyscallServer implements Agent
     private final int requestedCpu;
     private final EntryTable entries;
     private final EntryPool pool;
+    private final ServerPort port;
     private final MpscHandleRing ring;
     private final MpscHandleRing control;
     private final Completer.Port completions;
@@ -79,6 +83,8 @@ public final class SyscallServer implements Agent
     private final int[] batch;
     private final int[] cohort;
     private final int[] opCounts = new int[Syscall.count() + 1];
+    private final AtomicLongArray failuresByErrno = new AtomicLongArray(Errno.MAX_ERRNO + 1);
+    private final AtomicLongArray batchSizes = new AtomicLongArray(BATCH_BUCKETS);
     private final RunQueue runQueue;
     private final WaitQueue waitQueue;
     private final HandleConsumer batchCollector = this::collect;
@@ -95,8 +101,6 @@ public final class SyscallServer implements Agent
     private long nextDeadlineScan;
     private long earliestDeadline = Long.MAX_VALUE;
     private volatile boolean pinned;
-    private volatile boolean running;
-    private volatile boolean sleeping;
 
     /**
      * @param syscallClass class served.
@@ -128,6 +132,7 @@ public final class SyscallServer implements Agent
         this.requestedCpu = requestedCpu;
         this.entries = entries;
         this.pool = entries.pool();
+        this.port = new ServerPort(ring, this);
         this.ring = ring;
         this.control = control;
         this.completions = completions;
@@ -158,6 +163,10 @@ public final class SyscallServer implements Agent
                 LOG.warn("{}: could not pin to cpu {} ({}); running unpinned", roleName, requestedCpu, ex.getMessage());
             }
         }
+        if (!pinned)
+        {
+            CpuAffinity.unpinCurrentThread(); // not the mask of whichever thread built the runtime
+        }
         try
         {
             reactor = new Reactor(arena, capture);
@@ -168,7 +177,7 @@ public final class SyscallServer implements Agent
             throw ex;
         }
         counters.soCounter(CURRENT_CPU, CpuAffinity.currentCpu());
-        running = true;
+        port.running = true;
         LOG.debug("{} started on cpu {} (requested {})", roleName, CpuAffinity.currentCpu(), requestedCpu);
         started.complete(pinned);
     }
@@ -184,6 +193,8 @@ public final class SyscallServer implements Agent
         {
             counters.add(BATCHES, 1);
             counters.max(MAX_BATCH, taken);
+            final int bucket = Math.min(BATCH_BUCKETS - 1, 31 - Integer.numberOfLeadingZeros(taken));
+            batchSizes.lazySet(bucket, batchSizes.get(bucket) + 1); // single writer
             runBatch(taken);
             work += taken;
         }
@@ -484,7 +495,16 @@ public final class SyscallServer implements Agent
         {
             pool.page(handle).set(ValueLayout.JAVA_LONG, pool.offset(handle) + T_HANDLED_OFFSET, System.nanoTime());
         }
-        counters.add(result < 0 ? FAILED : COMPLETED, 1);
+        if (result < 0)
+        {
+            counters.add(FAILED, 1);
+            final int errno = (int)Math.min(Errno.MAX_ERRNO, -result);
+            failuresByErrno.lazySet(errno, failuresByErrno.get(errno) + 1); // single writer
+        }
+        else
+        {
+            counters.add(COMPLETED, 1);
+        }
         entries.complete(handle, result, completions);
     }
 
@@ -494,7 +514,7 @@ public final class SyscallServer implements Agent
      */
     public void sleep()
     {
-        sleeping = true; // volatile store, then loads of the rings' producer indices: pairs with the submitter
+        port.sleeping = true; // volatile store, then loads of the rings' producer indices: pairs with the submitter
         if (ring.isEmpty() && control.isEmpty() && runQueue.isEmpty())
         {
             int timeoutMs = MAX_SLEEP_MS;
@@ -505,7 +525,7 @@ public final class SyscallServer implements Agent
             }
             reactor.poll(timeoutMs, readyHandler);
         }
-        sleeping = false;
+        port.sleeping = false;
     }
 
     /**
@@ -513,7 +533,7 @@ public final class SyscallServer implements Agent
      */
     public boolean isSleeping()
     {
-        return sleeping;
+        return port.sleeping;
     }
 
     /**
@@ -537,7 +557,7 @@ public final class SyscallServer implements Agent
     public boolean requestCancel(final int handle)
     {
         final boolean offered = control.offer(handle);
-        if (sleeping)
+        if (port.sleeping)
         {
             wake();
         }
@@ -547,7 +567,7 @@ public final class SyscallServer implements Agent
     @Override
     public void onClose()
     {
-        running = false;
+        port.running = false;
         try
         {
             if (reactor != null)
@@ -616,7 +636,15 @@ public final class SyscallServer implements Agent
      */
     public boolean isRunning()
     {
-        return running;
+        return port.running;
+    }
+
+    /**
+     * @return what callers read on every call, padded away from the server's own writes.
+     */
+    public ServerPort port()
+    {
+        return port;
     }
 
     /**
@@ -633,5 +661,35 @@ public final class SyscallServer implements Agent
     public ServerCounters counters()
     {
         return counters;
+    }
+
+    /**
+     * @return failed calls by errno name, from any thread.
+     */
+    public java.util.Map<String, Long> failuresByErrno()
+    {
+        final java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (int errno = 1; errno < failuresByErrno.length(); errno++)
+        {
+            final long count = failuresByErrno.get(errno);
+            if (count > 0)
+            {
+                out.put(Errno.name(errno), count);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @return drains by size bucket (see {@link #BATCH_BUCKETS}), from any thread.
+     */
+    public java.util.List<Long> batchSizes()
+    {
+        final java.util.List<Long> out = new java.util.ArrayList<>(BATCH_BUCKETS);
+        for (int i = 0; i < BATCH_BUCKETS; i++)
+        {
+            out.add(batchSizes.get(i));
+        }
+        return out;
     }
 }

@@ -7,6 +7,8 @@ import io.offload.api.SyscallException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import io.offload.servers.topology.CpuTopology;
+
 import java.util.BitSet;
 
 /**
@@ -42,6 +44,62 @@ public final class CpuAffinity
             {
                 throw new SyscallException(Syscall.SCHED_SETAFFINITY, (int)-result, "cpu=" + cpu);
             }
+        }
+    }
+
+    /**
+     * Let the calling thread run on any of {@code cpus} (the kernel intersects them with the process's cpuset).
+     * A thread inherits its creator's mask, so a runtime built from a pinned thread resets its unpinned threads.
+     *
+     * @param cpus CPUs, at least one, each below 1024.
+     * @throws SyscallException if the kernel refuses (EINVAL when none of them may be used).
+     */
+    public static void setCurrentThreadCpus(final BitSet cpus) throws SyscallException
+    {
+        if (cpus.isEmpty() || cpus.length() > LibC.CPU_SET_BYTES * 8)
+        {
+            throw new IllegalArgumentException("cpus must name 1 to 1024 CPUs below 1024, got " + cpus);
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment mask = arena.allocate(LibC.CPU_SET_BYTES, 8);
+            mask.fill((byte)0);
+            final byte[] bytes = cpus.toByteArray();
+            MemorySegment.copy(bytes, 0, mask, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            final MemorySegment capture = LibC.allocateCaptureState(arena);
+            final long result = SyscallDispatcher.execute(
+                capture, Syscall.SCHED_SETAFFINITY.op(), 0, LibC.CPU_SET_BYTES, mask.address(), 0, 0, 0);
+            if (result < 0)
+            {
+                throw new SyscallException(Syscall.SCHED_SETAFFINITY, (int)-result, "cpus=" + cpus);
+            }
+        }
+    }
+
+    /**
+     * Undo an inherited pin: let the calling thread run on every online CPU. Best effort; a failure leaves the
+     * inherited mask, which is still a valid place to run.
+     *
+     * @return true if the mask was reset.
+     */
+    public static boolean unpinCurrentThread()
+    {
+        try
+        {
+            final BitSet online = new BitSet();
+            for (final int cpu : CpuTopology.current().onlineCpus())
+            {
+                if (cpu < LibC.CPU_SET_BYTES * 8)
+                {
+                    online.set(cpu);
+                }
+            }
+            setCurrentThreadCpus(online);
+            return true;
+        }
+        catch (final SyscallException | RuntimeException ex)
+        {
+            return false;
         }
     }
 
