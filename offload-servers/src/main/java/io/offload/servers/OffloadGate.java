@@ -66,6 +66,7 @@ final class OffloadGate implements SyscallGate
     private final LongAdder rejected = new LongAdder();
     private final LongAdder inlineCalls = new LongAdder();
     private final PhaseRecorder recorder;
+    private final AdaptiveTuner tuner;
 
     OffloadGate(final OffloadRuntime runtime, final OffloadRuntime.Builder config)
     {
@@ -78,6 +79,7 @@ final class OffloadGate implements SyscallGate
         this.virtualSpinLimit = config.virtualSpinLimit();
         this.rejectWhenFull = config.backpressure() == BackpressurePolicy.REJECT;
         this.recorder = runtime.recorder();
+        this.tuner = runtime.tuner();
     }
 
     long rejected()
@@ -108,7 +110,18 @@ final class OffloadGate implements SyscallGate
     public long call(final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4,
         final long a5, final long timeoutNanos)
     {
-        return call(runtime.route(syscall), false, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+        ServerGroupImpl group = runtime.route(syscall);
+        boolean probe = false;
+        if (tuner != null && group != null)
+        {
+            final int decision = tuner.decide(syscall.op());
+            if ((decision & 1) != 0)
+            {
+                group = null;
+            }
+            probe = (decision & 2) != 0;
+        }
+        return call(group, false, probe, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
     }
 
     /**
@@ -127,7 +140,14 @@ final class OffloadGate implements SyscallGate
     long call(final ServerGroupImpl group, final boolean fdAffine, final Syscall syscall, final long a0,
         final long a1, final long a2, final long a3, final long a4, final long a5, final long timeoutNanos)
     {
-        final boolean record = recorder.sample();
+        return call(group, fdAffine, false, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+    }
+
+    private long call(final ServerGroupImpl group, final boolean fdAffine, final boolean probe, final Syscall syscall,
+        final long a0, final long a1, final long a2, final long a3, final long a4, final long a5,
+        final long timeoutNanos)
+    {
+        final boolean record = probe || recorder.sample();
         final long enter = record ? System.nanoTime() : 0;
         if (group == null)
         {

@@ -24,7 +24,9 @@ import io.offload.servers.agent.SyscallServer;
 import io.offload.servers.call.GateSyscalls;
 import io.offload.servers.libc.CpuAffinity;
 import io.offload.servers.net.GateSockets;
+import io.offload.servers.routing.InlineRule;
 import io.offload.servers.routing.RoundRobinRouter;
+import io.offload.servers.routing.RouteTable;
 import io.offload.servers.stats.PhaseRecorder;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -88,6 +90,7 @@ public final class OffloadRuntime implements AutoCloseable
     private final GateSockets sockets;
     private final AtomicLong errors = new AtomicLong();
     private final PhaseRecorder recorder;
+    private final AdaptiveTuner tuner;
     private volatile int state = OPEN;
 
     private OffloadRuntime(final Builder config)
@@ -116,11 +119,20 @@ public final class OffloadRuntime implements AutoCloseable
             }
             groups.put(e.getKey(), new ServerGroupImpl(e.getKey(), group));
         }
+        final boolean[] offloadable = new boolean[Syscall.count()];
+        final boolean[] startInline = new boolean[Syscall.count()];
         for (final Syscall syscall : Syscall.values())
         {
-            routes[syscall.op()] = config.inline.contains(syscall) ? null :
-                groups.get(config.targetClass(syscall.syscallClass()));
+            final ServerGroupImpl group = groups.get(config.targetClass(syscall.syscallClass()));
+            final boolean inline = config.inline.contains(syscall) && !config.offload.contains(syscall);
+            offloadable[syscall.op()] = group != null;
+            startInline[syscall.op()] = inline;
+            // with the tuner, every call keeps its servers and the tuner decides per call
+            routes[syscall.op()] = inline && !config.adaptive ? null : group;
         }
+        this.tuner = config.adaptive ? new AdaptiveTuner(recorder, config.inlineRule, config.adaptiveProbe,
+            config.adaptiveMinSamples, config.adaptivePeriodNanos, TimeUnit.NANOSECONDS, offloadable, startInline) :
+            null;
         this.gate = new OffloadGate(this, config);
         this.syscalls = new GateSyscalls(gate);
         this.async = new OffloadAsyncSyscalls(gate);
@@ -249,7 +261,12 @@ public final class OffloadRuntime implements AutoCloseable
     public SyscallClass routeOf(final Syscall syscall)
     {
         final ServerGroupImpl group = routes[syscall.op()];
-        return group == null ? null : group.syscallClass();
+        return group == null || tuner != null && tuner.isInline(syscall) ? null : group.syscallClass();
+    }
+
+    AdaptiveTuner tuner()
+    {
+        return tuner;
     }
 
     /**
@@ -376,6 +393,10 @@ public final class OffloadRuntime implements AutoCloseable
             state = CLOSING;
         }
         RuntimeException failure = null;
+        if (tuner != null)
+        {
+            tuner.close();
+        }
         final long deadline = System.nanoTime() + config.shutdownTimeoutNanos;
         while (System.nanoTime() < deadline && !ringsEmpty())
         {
@@ -495,6 +516,8 @@ public final class OffloadRuntime implements AutoCloseable
         public static final String STRICT_PINNING_PROP = "offload.pin.strict";
         /** System property: idle strategy of servers: reactor, busy, yield, backoff, sleep or noop. */
         public static final String IDLE_STRATEGY_PROP = "offload.idle";
+        /** System property: adaptive routing on (true) or off. */
+        public static final String ADAPTIVE_PROP = "offload.adaptive";
         /** System property: phase recording, off, all or 1/N. */
         public static final String PHASES_PROP = "offload.phases";
         /** System property: how long close() waits for calls in flight, in milliseconds. */
@@ -522,6 +545,12 @@ public final class OffloadRuntime implements AutoCloseable
         private final Map<SyscallClass, SyscallClass> classRoutes = new EnumMap<>(SyscallClass.class);
         private final Set<Syscall> inline = EnumSet.noneOf(Syscall.class);
         private final Set<SyscallClass> inlineClasses = EnumSet.noneOf(SyscallClass.class);
+        private final Set<Syscall> offload = EnumSet.noneOf(Syscall.class);
+        private boolean adaptive = Boolean.getBoolean(ADAPTIVE_PROP);
+        private InlineRule inlineRule = InlineRule.DEFAULT;
+        private int adaptiveProbe = 32;
+        private long adaptiveMinSamples = 200;
+        private long adaptivePeriodNanos = TimeUnit.MILLISECONDS.toNanos(100);
 
         private Builder()
         {
@@ -617,6 +646,81 @@ public final class OffloadRuntime implements AutoCloseable
                 }
             }
             return this;
+        }
+
+        /**
+         * Start from a route table: its INLINE calls run on the caller (added to any {@link #inline} given).
+         *
+         * @param table {@link RouteTable#papers()} for the papers' evidence; the default offloads everything.
+         * @return this.
+         */
+        public Builder routeTable(final RouteTable table)
+        {
+            inline.addAll(requireNonNull(table, "table").inline());
+            return this;
+        }
+
+        /**
+         * Offload these calls even if a route table or class made them INLINE.
+         *
+         * @param syscalls calls.
+         * @return this.
+         */
+        public Builder offload(final Syscall... syscalls)
+        {
+            for (final Syscall syscall : syscalls)
+            {
+                offload.add(requireNonNull(syscall, "syscall"));
+            }
+            return this;
+        }
+
+        /**
+         * Adaptive routing: measure each call's direct and hand-off cost from phase recordings and move cheap
+         * calls INLINE and back, by {@code rule}. Turns phase recording on (1 in {@code probe}) if it is off.
+         *
+         * @param on    whether to adapt; default off ({@value #ADAPTIVE_PROP}).
+         * @param rule  when a call goes INLINE and when it comes back.
+         * @param probe one call in this many runs the other way to keep both figures current, {@code >= 2}.
+         * @param minSamples calls recorded each way before a call's route may change.
+         * @param period how often to decide.
+         * @return this.
+         */
+        public Builder adaptive(final boolean on, final InlineRule rule, final int probe, final long minSamples,
+            final java.time.Duration period)
+        {
+            if (probe < 2)
+            {
+                throw new IllegalArgumentException("adaptive probe must be >= 2 (1 call in N), got " + probe);
+            }
+            if (minSamples < 1)
+            {
+                throw new IllegalArgumentException("adaptive minSamples must be >= 1, got " + minSamples);
+            }
+            this.adaptive = on;
+            this.inlineRule = requireNonNull(rule, "rule");
+            this.adaptiveProbe = probe;
+            this.adaptiveMinSamples = minSamples;
+            this.adaptivePeriodNanos = io.offload.servers.call.Timeouts.toNanos(period);
+            return this;
+        }
+
+        /**
+         * Adaptive routing with the default rule (25% hysteresis), probe 1/32, 200 samples, every 100 ms.
+         *
+         * @param on whether to adapt.
+         * @return this.
+         */
+        public Builder adaptive(final boolean on)
+        {
+            this.adaptive = on;
+            return this;
+        }
+
+        /** @return whether routing adapts. */
+        public boolean adaptive()
+        {
+            return adaptive;
         }
 
         /**

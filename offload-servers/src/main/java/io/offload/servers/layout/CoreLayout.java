@@ -326,6 +326,77 @@ public final class CoreLayout
     }
 
     /**
+     * Proposes a layout for a machine, as a starting point to measure from rather than a tuned answer. The rule,
+     * GenerOS's best layouts scaled to any machine (g-8880 and g-8888 put one file server on the last core of each
+     * processor, each processor being one node and one L3):
+     * <ul>
+     *     <li>one {@code file} server per L3 cache group (a node or finer: callers then find a server without
+     *     leaving their chip, which {@code NumaNearestRouter} relies on), on the group's highest online CPU;</li>
+     *     <li>the server CPUs also take device interrupts ({@code irq}), GenerOS's kernel-and-interrupt cores;</li>
+     *     <li>the application gets every other CPU, except the server CPUs' SMT siblings, which are left idle: an
+     *     application thread there would share a core with a spinning server;</li>
+     *     <li>if that leaves the application no CPU (every group is one core), there is one server only, on the
+     *     machine's highest CPU; a machine of one CPU gets {@code app=0 file=0 irq=0}, which {@link #validate}
+     *     warns about.</li>
+     * </ul>
+     * On the 2-core development machine this gives {@code app=0 file=1 irq=1}; on GenerOS's Opteron, g-8888.
+     *
+     * @param topology the machine, e.g. {@link CpuTopology#current()}.
+     * @return the proposed layout.
+     */
+    public static CoreLayout proposeFor(final CpuTopology topology)
+    {
+        final int[] online = topology.onlineCpus();
+        final int[] groups = topology.l3Groups();
+        final int[] perGroup = new int[groups.length];
+        for (int i = 0; i < groups.length; i++)
+        {
+            int last = -1;
+            for (final int cpu : online)
+            {
+                if (topology.l3GroupOf(cpu) == groups[i])
+                {
+                    last = cpu;
+                }
+            }
+            perGroup[i] = last;
+        }
+
+        int[] servers = perGroup;
+        int[] app = appAround(topology, online, servers);
+        if (0 == app.length)
+        {
+            servers = new int[]{ online[online.length - 1] };
+            app = appAround(topology, online, servers);
+        }
+        if (0 == app.length)
+        {
+            app = servers.clone();
+        }
+
+        return builder().app(app).servers(SyscallClass.FILE, servers).irq(servers).build();
+    }
+
+    private static int[] appAround(final CpuTopology topology, final int[] online, final int[] servers)
+    {
+        final List<Integer> app = new ArrayList<>();
+        for (final int cpu : online)
+        {
+            boolean taken = false;
+            for (final int server : servers)
+            {
+                taken |= Arrays.binarySearch(topology.siblingsOf(server), cpu) >= 0;
+            }
+            if (!taken)
+            {
+                app.add(cpu);
+            }
+        }
+
+        return app.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
      * Checks the layout against a machine before any thread is pinned, so that a layout written for another
      * machine fails at start-up with a message rather than with servers silently running unpinned.
      * <p>
