@@ -14,12 +14,12 @@ import static io.offload.rings.HandleRingDescriptor.PRODUCER_LIMIT_OFFSET;
  */
 abstract class AbstractHandleRing implements HandleRing
 {
-    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     final MemorySegment memory;
     final int capacity;
     final int mask;
+    final int lapShift;
     final long producerIndexOffset;
     final long producerLimitOffset;
     final long consumerIndexOffset;
@@ -50,6 +50,7 @@ abstract class AbstractHandleRing implements HandleRing
         this.memory = memory;
         this.capacity = capacity;
         this.mask = capacity - 1;
+        this.lapShift = Integer.numberOfTrailingZeros(capacity);
         final long trailer = HandleRingDescriptor.trailerOffset(capacity);
         this.producerIndexOffset = trailer + PRODUCER_INDEX_OFFSET;
         this.producerLimitOffset = trailer + PRODUCER_LIMIT_OFFSET;
@@ -68,18 +69,32 @@ abstract class AbstractHandleRing implements HandleRing
 
     final long slotOffset(final long index)
     {
-        return (index & mask) << 2;
+        return (index & mask) << 3;
     }
 
-    final int lvSlot(final long offset)
+    /**
+     * @param index a ring index.
+     * @return the lap tag that marks slot {@code index & mask} as published for {@code index}; never 0.
+     */
+    final int lap(final long index)
     {
-        return (int)INT.getAcquire(memory, offset);
+        return (int)(index >>> lapShift) + 1;
     }
 
-    final void soSlot(final long offset, final int value)
+    final long slotValue(final long index, final int handle)
+    {
+        return ((long)lap(index) << 32) | (handle & 0xFFFF_FFFFL);
+    }
+
+    final long lvSlot(final long offset)
+    {
+        return (long)LONG.getAcquire(memory, offset);
+    }
+
+    final void soSlot(final long offset, final long value)
     {
         // release: the entry written before publication is visible to a consumer that sees the slot
-        INT.setRelease(memory, offset, value);
+        LONG.setRelease(memory, offset, value);
     }
 
     final long lvProducerIndex()
@@ -119,7 +134,7 @@ abstract class AbstractHandleRing implements HandleRing
 
     final void soConsumerIndex(final long value)
     {
-        // release: the cleared slot is seen as free before producers see the index move past it
+        // release: the slot's read happens before producers see the index move past it and overwrite it
         LONG.setRelease(memory, consumerIndexOffset, value);
     }
 
@@ -135,16 +150,14 @@ abstract class AbstractHandleRing implements HandleRing
         while (taken < limit)
         {
             final long index = consumerIndex + taken;
-            final long offset = slotOffset(index);
-            final int value = lvSlot(offset);
-            if (value == 0)
+            final long value = lvSlot(slotOffset(index));
+            if ((int)(value >>> 32) != lap(index))
             {
                 break; // empty, or a producer has claimed the slot and not yet written it
             }
-            INT.setOpaque(memory, offset, 0);
             soConsumerIndex(index + 1);
             taken++;
-            consumer.accept(value - 1);
+            consumer.accept((int)value);
         }
         return taken;
     }
@@ -153,15 +166,13 @@ abstract class AbstractHandleRing implements HandleRing
     public final int poll()
     {
         final long consumerIndex = lpConsumerIndex();
-        final long offset = slotOffset(consumerIndex);
-        final int value = lvSlot(offset);
-        if (value == 0)
+        final long value = lvSlot(slotOffset(consumerIndex));
+        if ((int)(value >>> 32) != lap(consumerIndex))
         {
             return -1;
         }
-        INT.setOpaque(memory, offset, 0);
         soConsumerIndex(consumerIndex + 1);
-        return value - 1;
+        return (int)value;
     }
 
     @Override

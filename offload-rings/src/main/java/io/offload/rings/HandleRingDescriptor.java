@@ -5,8 +5,8 @@ package io.offload.rings;
  * trailer holding the indices, each on its own pair of cache lines.
  * <pre>
  *  +------------------------------------------------+  0
- *  |  slot[0] .. slot[capacity - 1]   (int each)    |     a slot holds handle + 1; 0 means empty
- *  +------------------------------------------------+  trailerOffset(capacity) = align(4 * capacity, 128)
+ *  |  slot[0] .. slot[capacity - 1]   (long each)   |     a slot holds lap << 32 | handle
+ *  +------------------------------------------------+  trailerOffset(capacity) = align(8 * capacity, 128)
  *  |  padding                                 128 B |     keeps the last slots off the producer index line
  *  +------------------------------------------------+  +128
  *  |  producer index (long)     + padding     128 B |     written by producer(s), read by size()
@@ -19,16 +19,19 @@ package io.offload.rings;
  *  +------------------------------------------------+  +640
  * </pre>
  * The consumer decides that a slot is published by its content, not by the producer index, so it never reads
- * the producers' line on the fast path; producers read the consumer index only when their cached limit is
- * exhausted (JCTools' producer-limit scheme). Indices are 128 bytes apart because adjacent-line prefetch pulls
- * cache lines in pairs.
+ * the producers' line on the fast path: slot {@code index & mask} is published for {@code index} when its upper
+ * half holds that index's lap, {@code (index >>> log2(capacity)) + 1} (never 0, so zeroed memory is empty). A
+ * consumed slot is left as it is: a stale lap never matches, so the consumer writes nothing into the slots and a
+ * slot's cache line moves only from producer to consumer. Producers read the consumer index only when their
+ * cached limit is exhausted (JCTools' producer-limit scheme). Indices are 128 bytes apart because adjacent-line
+ * prefetch pulls cache lines in pairs.
  */
 public final class HandleRingDescriptor
 {
     /** Alignment of a ring's memory. */
     public static final int ALIGNMENT = 128;
     /** Bytes per slot. */
-    public static final int SLOT_LENGTH = 4;
+    public static final int SLOT_LENGTH = 8;
     /** Offset of the producer index from the trailer. */
     public static final int PRODUCER_INDEX_OFFSET = 128;
     /** Offset of the shared producer limit from the trailer. */

@@ -50,7 +50,7 @@ public final class MpscHandleRing extends AbstractHandleRing
             }
         }
         while (!casProducerIndex(index, index + 1));
-        soSlot(slotOffset(index), handle + 1);
+        soSlot(slotOffset(index), slotValue(index, handle));
         return true;
     }
 

@@ -43,7 +43,7 @@ public final class SpscHandleRing extends AbstractHandleRing
         {
             return false;
         }
-        soSlot(slotOffset(index), handle + 1);
+        soSlot(slotOffset(index), slotValue(index, handle));
         producerIndex = index + 1;
         soProducerIndex(index + 1); // for size() only: the consumer goes by slot content
         return true;

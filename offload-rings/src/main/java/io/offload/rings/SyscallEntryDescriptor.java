@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
  *  +---------------------------------------------------------------+  -+
  *  |                          op (int)                             |   |
  *  +---------------------------------------------------------------+   |
- *  |       flags (int): record phases, cancel requested            |   |
+ *  |   flags (int): record phases, cancel requested, resume        |   |
  *  +---------------------------------------------------------------+   |
  *  |                     arg0 .. arg5 (6 x long)                  ...  |  request line, 64 bytes:
  *  ...                                                             |   |  written by the caller before
@@ -101,6 +101,8 @@ public final class SyscallEntryDescriptor
     public static final int FLAG_RECORD_PHASES = 1;
     /** The caller (or its future) asked to cancel: set once, by atomic or, after publication. */
     public static final int FLAG_CANCEL_REQUESTED = 2;
+    /** A server forwarded the call to the server that owns its fd: resume from the progress in the result. */
+    public static final int FLAG_RESUME = 4;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 

@@ -8,6 +8,7 @@ import io.offload.api.StatxDescriptor;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
 import io.offload.servers.agent.AsyncCompletion;
+import io.offload.servers.agent.Completer;
 import io.offload.servers.agent.ServerPort;
 
 import java.lang.foreign.Arena;
@@ -43,6 +44,7 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
         private final Arena arena;
         private int handle = -1;
         private ServerPort server;
+        private volatile boolean cancelRequested;
 
         AsyncCall(final Syscall syscall, final String detail, final Arena arena, final LongFunction<T> mapper)
         {
@@ -66,25 +68,35 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
         }
 
         /**
-         * Cancel the future and the call: a call no server has taken yet is dropped; one that is waiting (a socket
-         * with no data) is taken out of its server's wait queue and completes with ECANCELED; one that is running
-         * finishes. The future is cancelled at once either way; its buffers are free once the call has completed.
+         * Cancel the call, deciding from its entry rather than from the future, so that a cancelled future never
+         * hides a call that has already moved data: a call no server has taken yet is dropped at once; one that
+         * waits (a socket with no data) is taken out of its server's wait queue; one that is running, or already
+         * done, finishes with its result. This waits until the server has settled the call (except on the
+         * completion thread, where waiting would deadlock) and returns true only if the call was cancelled.
          */
         @Override
         public boolean cancel(final boolean mayInterruptIfRunning)
         {
-            final boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled)
+            synchronized (this)
             {
-                synchronized (this)
+                if (isDone())
                 {
-                    if (handle >= 0)
-                    {
-                        gate.requestCancel(handle, server);
-                    }
+                    return isCancelled();
+                }
+                cancelRequested = true;
+                if (handle >= 0)
+                {
+                    gate.requestCancel(handle, server);
                 }
             }
-            return cancelled;
+            if (!Completer.isCompletionThread())
+            {
+                while (!isDone())
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000L);
+                }
+            }
+            return isCancelled();
         }
 
         @Override
@@ -92,7 +104,11 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
         {
             try
             {
-                if (result < 0)
+                if (result == -io.offload.api.Errno.ECANCELED && cancelRequested)
+                {
+                    super.cancel(false);
+                }
+                else if (result < 0)
                 {
                     completeExceptionally(new SyscallException(syscall, (int)-result, detail));
                 }

@@ -111,6 +111,11 @@ final class OffloadGate implements SyscallGate
         final long a5, final long timeoutNanos)
     {
         ServerGroupImpl group = runtime.route(syscall);
+        if (syscall == Syscall.CLOSE && group != null && runtime.fdOwnerGroup() != null)
+        {
+            // the fd's owner holds its waiters: close there, so they complete with EBADF before the fd goes
+            return call(runtime.fdOwnerGroup(), true, false, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+        }
         boolean probe = false;
         if (tuner != null && group != null)
         {

@@ -20,6 +20,7 @@ import io.offload.servers.agent.EntryTable;
 import io.offload.servers.agent.ServerCounters;
 import io.offload.servers.agent.ServerCountersDescriptor;
 import io.offload.servers.agent.ServerIdleStrategy;
+import io.offload.servers.agent.ServerPort;
 import io.offload.servers.agent.SyscallServer;
 import io.offload.servers.call.GateSyscalls;
 import io.offload.servers.libc.CpuAffinity;
@@ -91,7 +92,9 @@ public final class OffloadRuntime implements AutoCloseable
     private final AtomicLong errors = new AtomicLong();
     private final PhaseRecorder recorder;
     private final AdaptiveTuner tuner;
+    private final ServerGroupImpl fdOwnerGroup;
     private volatile int state = OPEN;
+    private io.offload.servers.jmx.OffloadMBeans jmx; // null until started, or where JMX is off or failed
 
     private OffloadRuntime(final Builder config)
     {
@@ -130,6 +133,20 @@ public final class OffloadRuntime implements AutoCloseable
             // with the tuner, every call keeps its servers and the tuner decides per call
             routes[syscall.op()] = inline && !config.adaptive ? null : group;
         }
+        final ServerGroupImpl owners = routes[Syscall.SOCKET.op()];
+        if (owners != null)
+        {
+            final ServerPort[] ports = new ServerPort[owners.size()];
+            for (int i = 0; i < ports.length; i++)
+            {
+                ports[i] = owners.port(i);
+            }
+            for (final SyscallServer server : servers)
+            {
+                server.fdOwners(ports); // one fd, one reactor: waits and closes meet at the fd's owner
+            }
+        }
+        this.fdOwnerGroup = owners;
         this.tuner = config.adaptive ? new AdaptiveTuner(recorder, config.inlineRule, config.adaptiveProbe,
             config.adaptiveMinSamples, config.adaptivePeriodNanos, TimeUnit.NANOSECONDS, offloadable, startInline) :
             null;
@@ -186,6 +203,7 @@ public final class OffloadRuntime implements AutoCloseable
             }
             throw failure;
         }
+        jmx = io.offload.servers.jmx.OffloadMBeans.register(this); // never fails the start: logs, runs without
         LOG.info("offload runtime started: {} server(s) {}, router {}, wait {}", servers.size(), describeServers(),
             config.router, config.waitStrategy);
         return this;
@@ -267,6 +285,11 @@ public final class OffloadRuntime implements AutoCloseable
     AdaptiveTuner tuner()
     {
         return tuner;
+    }
+
+    ServerGroupImpl fdOwnerGroup()
+    {
+        return fdOwnerGroup;
     }
 
     /**
@@ -393,6 +416,14 @@ public final class OffloadRuntime implements AutoCloseable
             state = CLOSING;
         }
         RuntimeException failure = null;
+        try
+        {
+            io.offload.servers.jmx.OffloadMBeans.unregister(jmx); // first: no JMX reader races the teardown
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex;
+        }
         if (tuner != null)
         {
             tuner.close();

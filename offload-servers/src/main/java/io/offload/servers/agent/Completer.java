@@ -26,8 +26,11 @@ public final class Completer implements Agent, HandleConsumer
 
     private final EntryTable entries;
     private final ErrorHandler errorHandler;
+    private final HandleConsumer unparker = this::unparkWaiter;
     private final List<Port> ports = new ArrayList<>();
     private Port[] portArray = new Port[0];
+    private static final ThreadLocal<Boolean> COMPLETION_THREAD = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
     private volatile boolean sleeping;
     private volatile Thread thread;
     private int idleSpins;
@@ -38,10 +41,12 @@ public final class Completer implements Agent, HandleConsumer
     public final class Port
     {
         private final SpscHandleRing ring;
+        private final SpscHandleRing unparks;
 
-        private Port(final SpscHandleRing ring)
+        private Port(final SpscHandleRing ring, final SpscHandleRing unparks)
         {
             this.ring = ring;
+            this.unparks = unparks;
         }
 
         /**
@@ -55,7 +60,31 @@ public final class Completer implements Agent, HandleConsumer
             {
                 throw new IllegalStateException("completion ring full: it must hold every entry of the pool");
             }
-            VarHandle.fullFence(); // the slot store must be visible before we read 'sleeping'
+            wakeIfSleeping();
+        }
+
+        /**
+         * Have the completion thread unpark the virtual thread parked on an entry. A pinned server must not unpark
+         * one itself: the JDK may start a new carrier from the unparking thread, and the carrier would inherit the
+         * server's CPU mask. While the thread stays parked the entry stays its own, so the completion thread finds
+         * it there; if it woke by itself meanwhile, the unpark is at worst spurious, which parkers allow.
+         *
+         * @param handle        the entry, DONE.
+         * @param virtualThread the waiter, unparked here if the ring is full so that no wake-up is ever lost.
+         */
+        public void unpark(final int handle, final Thread virtualThread)
+        {
+            if (!unparks.offer(handle))
+            {
+                LockSupport.unpark(virtualThread);
+                return;
+            }
+            wakeIfSleeping();
+        }
+
+        private void wakeIfSleeping()
+        {
+            VarHandle.fullFence(); // the queued item must be visible before we read 'sleeping'
             if (sleeping)
             {
                 final Thread sleeper = thread;
@@ -86,7 +115,7 @@ public final class Completer implements Agent, HandleConsumer
     public Port newPort(final Arena arena)
     {
         final int capacity = HandleRingDescriptor.nextPowerOfTwo(entries.pool().maxEntries());
-        final Port port = new Port(SpscHandleRing.allocate(arena, capacity));
+        final Port port = new Port(SpscHandleRing.allocate(arena, capacity), SpscHandleRing.allocate(arena, capacity));
         ports.add(port);
         portArray = ports.toArray(new Port[0]);
         return port;
@@ -96,6 +125,7 @@ public final class Completer implements Agent, HandleConsumer
     public void onStart()
     {
         thread = Thread.currentThread();
+        COMPLETION_THREAD.set(Boolean.TRUE);
         io.offload.servers.libc.CpuAffinity.unpinCurrentThread(); // not the mask of whichever thread built us
     }
 
@@ -105,6 +135,7 @@ public final class Completer implements Agent, HandleConsumer
         int work = 0;
         for (final Port port : portArray)
         {
+            work += port.unparks.drain(unparker, DRAIN_LIMIT);
             work += port.ring.drain(this, DRAIN_LIMIT);
         }
         if (work > 0)
@@ -130,6 +161,14 @@ public final class Completer implements Agent, HandleConsumer
     }
 
     /**
+     * @return whether the calling thread is a completion thread, where futures' dependent stages run.
+     */
+    public static boolean isCompletionThread()
+    {
+        return COMPLETION_THREAD.get();
+    }
+
+    /**
      * @return whether any completion is queued and not yet finished.
      */
     public boolean hasPending()
@@ -141,12 +180,20 @@ public final class Completer implements Agent, HandleConsumer
     {
         for (final Port port : portArray)
         {
-            if (!port.ring.isEmpty())
+            if (!port.ring.isEmpty() || !port.unparks.isEmpty())
             {
                 return true;
             }
         }
         return false;
+    }
+
+    private void unparkWaiter(final int handle)
+    {
+        if (entries.attachment(handle) instanceof Thread waiter)
+        {
+            LockSupport.unpark(waiter);
+        }
     }
 
     @Override
@@ -176,6 +223,7 @@ public final class Completer implements Agent, HandleConsumer
             work = 0;
             for (final Port port : portArray)
             {
+                work += port.unparks.drain(unparker, Integer.MAX_VALUE);
                 work += port.ring.drain(this, Integer.MAX_VALUE);
             }
             total += work;

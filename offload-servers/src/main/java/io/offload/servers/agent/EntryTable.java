@@ -71,6 +71,17 @@ public final class EntryTable
     }
 
     /**
+     * Set a flag bit, atomically against a concurrent cancel.
+     *
+     * @param handle entry handle.
+     * @param flag   the bit.
+     */
+    public void setFlag(final int handle, final int flag)
+    {
+        INT.getAndBitwiseOr(pool.page(handle), pool.offset(handle) + SyscallEntryDescriptor.FLAGS_OFFSET, flag);
+    }
+
+    /**
      * Set the cancel flag, once.
      *
      * @param handle entry handle.
@@ -151,7 +162,14 @@ public final class EntryTable
                 final Object thread = attachments.getPlain(handle);
                 if (thread instanceof Thread t)
                 {
-                    LockSupport.unpark(t);
+                    if (async != null && t.isVirtual())
+                    {
+                        async.unpark(handle, t); // from an unpinned thread, so no carrier inherits a server's mask
+                    }
+                    else
+                    {
+                        LockSupport.unpark(t);
+                    }
                 }
             }
         }

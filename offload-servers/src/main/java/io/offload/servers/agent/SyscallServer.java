@@ -92,6 +92,7 @@ public final class SyscallServer implements Agent
     private final HandleConsumer resumer = this::resume;
     private final Reactor.EventHandler readyHandler = this::onReady;
 
+    private ServerPort[] fdOwners;
     private Arena arena;
     private MemorySegment capture;
     private CallContext context;
@@ -279,14 +280,18 @@ public final class SyscallServer implements Agent
             finish(handle, -Errno.ETIMEDOUT);
             return;
         }
-        if ((entries.lvFlags(handle) & FLAG_RECORD_PHASES) != 0)
+        final int flags = entries.lvFlags(handle);
+        if ((flags & FLAG_RECORD_PHASES) != 0 && (flags & SyscallEntryDescriptor.FLAG_RESUME) == 0)
         {
             page.set(ValueLayout.JAVA_LONG, offset + T_PICKED_OFFSET, System.nanoTime());
         }
         final int op = page.get(ValueLayout.JAVA_INT, offset + OP_OFFSET);
         if (CallHandlers.isResumable(op))
         {
-            page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, 0L); // progress starts at 0
+            if ((entries.lvFlags(handle) & SyscallEntryDescriptor.FLAG_RESUME) == 0)
+            {
+                page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, 0L); // progress starts at 0
+            }
             attempt(handle);
             return;
         }
@@ -347,6 +352,11 @@ public final class SyscallServer implements Agent
         if (result == CallHandlers.WOULD_BLOCK)
         {
             page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, c.progress);
+            final ServerPort owner = ownerOf(c.waitFd);
+            if (owner != null && owner.server() != this && forward(handle, page, offset, owner))
+            {
+                return;
+            }
             SyscallEntryDescriptor.soStatus(page, offset, STATUS_WAITING);
             final int interest = waitQueue.add(handle, c.waitFd, c.waitEvents);
             counters.soCounter(WAITING_NOW, waitQueue.size());
@@ -372,6 +382,41 @@ public final class SyscallServer implements Agent
         {
             finish(handle, result);
         }
+    }
+
+    private ServerPort ownerOf(final int fd)
+    {
+        final ServerPort[] owners = fdOwners;
+        return owners == null || owners.length == 0 ? null : owners[Math.floorMod(fd, owners.length)];
+    }
+
+    /**
+     * One fd, one reactor: a call that must wait on an fd another server owns goes to that server, progress and
+     * all, so that the fd's waiters and its close always meet in one place. False if the owner's ring was full
+     * and the call is still ours to park here.
+     */
+    private boolean forward(final int handle, final MemorySegment page, final long offset, final ServerPort owner)
+    {
+        entries.setFlag(handle, SyscallEntryDescriptor.FLAG_RESUME);
+        SyscallEntryDescriptor.soStatus(page, offset, STATUS_SUBMITTED);
+        if (owner.ring().offer(handle))
+        {
+            if (owner.isSleeping())
+            {
+                owner.server().wake();
+            }
+            return true;
+        }
+        // full: take it back, unless its caller cancelled it meanwhile (then the caller has completed it)
+        return !SyscallEntryDescriptor.casStatus(page, offset, STATUS_SUBMITTED, STATUS_RUNNING);
+    }
+
+    /**
+     * @param owners the servers that own fds for waiting and closing (the NETWORK target's), by fd modulo.
+     */
+    public void fdOwners(final ServerPort[] owners)
+    {
+        this.fdOwners = owners.clone();
     }
 
     private long onHandlerError(final Throwable ex)
@@ -423,13 +468,25 @@ public final class SyscallServer implements Agent
         // attempt, and DONE ones have finished already
         final MemorySegment page = pool.page(handle);
         final long offset = pool.offset(handle);
-        if ((entries.lvFlags(handle) & SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED) != 0 &&
-            SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_WAITING)
+        if ((entries.lvFlags(handle) & SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED) == 0)
+        {
+            return;
+        }
+        if (waitQueue.contains(handle))
         {
             final int fd = waitQueue.fdOf(handle);
             final int remaining = waitQueue.remove(handle);
             reactor.rearmOrForget(fd, remaining);
             finishWaiting(handle, -Errno.ECANCELED);
+        }
+        else if (SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_WAITING)
+        {
+            // forwarded: it waits with the owner of its fd (the first argument of every call that can wait)
+            final ServerPort owner = ownerOf((int)page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET));
+            if (owner != null && owner.server() != this)
+            {
+                owner.server().requestCancel(handle);
+            }
         }
     }
 

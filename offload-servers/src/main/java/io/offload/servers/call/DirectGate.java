@@ -4,6 +4,7 @@ import io.offload.api.Errno;
 import io.offload.api.Syscall;
 import io.offload.servers.executor.CallContext;
 import io.offload.servers.executor.CallHandlers;
+import io.offload.servers.executor.InlinePoller;
 import io.offload.servers.libc.LibC;
 import io.offload.servers.libc.Poll;
 import io.offload.servers.libc.SyscallDispatcher;
@@ -14,8 +15,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * Runs calls on the caller's thread: the INLINE route, and the baseline every benchmark compares against. errno
  * is captured into a segment of the calling thread's own, made once per thread. Resumable calls (sockets) run
- * the same handlers as a server, and where a server would park the call in its reactor, the caller waits in
- * poll(2) on its own thread, as a blocking socket would.
+ * the same handlers as a server, and where a server would park the call in its reactor, the caller waits on its
+ * own thread, as a blocking socket would: a platform thread in poll(2), a virtual thread parked on the
+ * {@link InlinePoller} so that it frees its carrier.
  */
 public final class DirectGate implements SyscallGate
 {
@@ -74,7 +76,9 @@ public final class DirectGate implements SyscallGate
                 }
                 timeoutMs = (int)Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000);
             }
-            final int ready = Poll.poll(c.capture, c.waitFd, c.waitEvents, timeoutMs, c.scratch);
+            final int ready = Thread.currentThread().isVirtual() ?
+                InlinePoller.get().await(c, deadline) : // park: a virtual thread must not hold its carrier
+                Poll.poll(c.capture, c.waitFd, c.waitEvents, timeoutMs, c.scratch);
             if (ready < 0 && ready != -Errno.EINTR)
             {
                 return c.progress > 0 ? c.progress : ready;

@@ -21,6 +21,7 @@ public final class WaitQueue
     private final int[] nextOnFd;
     private final int[] nextAll;
     private final int[] prevAll;
+    private final boolean[] waiting;
     private int[] fdHead;
     private int headAll = NONE;
     private int count;
@@ -35,6 +36,7 @@ public final class WaitQueue
         nextOnFd = new int[maxEntries];
         nextAll = new int[maxEntries];
         prevAll = new int[maxEntries];
+        waiting = new boolean[maxEntries];
         fdHead = new int[1024];
         Arrays.fill(fdHead, NONE);
     }
@@ -55,6 +57,7 @@ public final class WaitQueue
         }
         fdOf[handle] = fd;
         eventsOf[handle] = events;
+        waiting[handle] = true;
         nextOnFd[handle] = fdHead[fd];
         fdHead[fd] = handle;
         prevAll[handle] = NONE;
@@ -129,6 +132,15 @@ public final class WaitQueue
     }
 
     /**
+     * @param handle an entry.
+     * @return whether it waits in this queue.
+     */
+    public boolean contains(final int handle)
+    {
+        return waiting[handle];
+    }
+
+    /**
      * @param handle a waiting entry.
      * @return the fd it waits on.
      */
@@ -195,6 +207,7 @@ public final class WaitQueue
 
     private void unlinkFromAll(final int handle)
     {
+        waiting[handle] = false;
         final int prev = prevAll[handle];
         final int next = nextAll[handle];
         if (prev == NONE)

@@ -30,12 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Carriers, and the choice made for them: Java gives no public way to name the carrier a virtual thread runs on,
  * so the executor cannot know which carriers are already confined. It sets the carrier's CPUs at the start of
  * every task: one {@code sched_setaffinity} per task, always correct whatever else changed the carrier's CPUs.
- * {@code AppThreadsTest} prints what it costs: on the 2-core development machine, 0.7 us a call when idle and
- * several us under load, in the same range as starting a virtual thread, so an empty task costs up to twice as
- * much; a task that does real work hardly notices. The alternative, remembering confined carriers by their kernel
- * thread id ({@code gettid}, itself a system call of a fifth of that cost), was not taken: thread ids are reused, and a
- * carrier confined by another {@code AppThreads} with other CPUs would be taken for one of ours. Limits that come
- * with the JDK's one carrier pool:
+ * {@code AppThreadsTest} prints what it costs: on the 2-core development machine, 0.7 us a call when idle and 5
+ * to 30 us when the machine is loaded, in the range of starting a virtual thread, so an empty task costs up to
+ * twice as much; a task that does real work hardly notices. The alternative, remembering confined carriers by
+ * their kernel thread id ({@code gettid}, itself a system call of a fifth of that cost), was not taken: thread ids
+ * are reused, and a carrier confined by another {@code AppThreads} with other CPUs would be taken for one of ours.
+ * Limits that come with the JDK's one carrier pool:
  * <ul>
  *     <li>the pool is shared by every virtual thread of the JVM, so confined carriers confine other code's virtual
  *     threads too; that is the intent of a layout (every application thread on application CPUs), and the reason

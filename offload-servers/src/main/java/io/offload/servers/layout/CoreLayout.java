@@ -336,8 +336,9 @@ public final class CoreLayout
      *     <li>the application gets every other CPU, except the server CPUs' SMT siblings, which are left idle: an
      *     application thread there would share a core with a spinning server;</li>
      *     <li>if that leaves the application no CPU (every group is one core), there is one server only, on the
-     *     machine's highest CPU; a machine of one CPU gets {@code app=0 file=0 irq=0}, which {@link #validate}
-     *     warns about.</li>
+     *     machine's highest CPU; if even that leaves none (a single core), the application gets the server's
+     *     siblings after all, and a machine of one CPU gets {@code app=0 file=0 irq=0}; {@link #validate} warns
+     *     about both.</li>
      * </ul>
      * On the 2-core development machine this gives {@code app=0 file=1 irq=1}; on GenerOS's Opteron, g-8888.
      *
@@ -368,6 +369,11 @@ public final class CoreLayout
         {
             servers = new int[]{ online[online.length - 1] };
             app = appAround(topology, online, servers);
+        }
+        if (0 == app.length)
+        {
+            final int server = servers[0];
+            app = Arrays.stream(online).filter(cpu -> cpu != server).toArray();
         }
         if (0 == app.length)
         {

@@ -19,12 +19,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A connection over a gate: reads are recvfrom, writes are sendto (write-all, MSG_NOSIGNAL), file sends are
  * sendfile, all resumable calls that wait in a server's reactor rather than block it.
+ * <p>
+ * Close follows the JDK's NioSocketImpl: calls in progress are counted; close marks the connection closed, shuts
+ * the socket down (which wakes every waiter, in a server's reactor or in poll(2)), waits for the calls in progress
+ * to leave, and only then closes the fd, so a woken call never touches a number the kernel has handed to another
+ * file. A call that was in progress, or starts after close, fails with EBADF.
  */
 final class GateConnection implements Connection
 {
     private final SyscallGate gate;
     private final int fd;
     private final AtomicBoolean open = new AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicInteger inProgress = new java.util.concurrent.atomic.AtomicInteger();
     private volatile InetSocketAddress localAddress;
     private volatile InetSocketAddress remoteAddress;
 
@@ -63,16 +69,53 @@ final class GateConnection implements Connection
     private long recv(final MemorySegment buf, final int flags, final long timeoutNanos) throws SyscallException
     {
         final long address = NativeBuffers.address(buf, "buf");
-        return SocketIo.check(gate, Syscall.RECVFROM,
-            gate.call(Syscall.RECVFROM, fd, address, buf.byteSize(), flags, 0, 0, timeoutNanos), fd, null);
+        return call(Syscall.RECVFROM, address, buf.byteSize(), flags, timeoutNanos);
+    }
+
+    /**
+     * One call on the socket, counted in progress so that close waits for it.
+     */
+    private long call(final Syscall syscall, final long a1, final long a2, final long a3, final long timeoutNanos)
+        throws SyscallException
+    {
+        inProgress.incrementAndGet();
+        try
+        {
+            if (!open.get())
+            {
+                throw closed(syscall);
+            }
+            final long result = gate.call(syscall, fd, a1, a2, a3, 0, 0, timeoutNanos);
+            if (!open.get())
+            {
+                throw closed(syscall); // woken by close's shutdown: whatever came back is not this call's
+            }
+            return SocketIo.check(gate, syscall, result, fd, syscall == Syscall.SENDFILE ? "file fd=" + a1 : null);
+        }
+        finally
+        {
+            inProgress.decrementAndGet();
+        }
+    }
+
+    private SyscallException closed(final Syscall syscall)
+    {
+        return new SyscallException(syscall, io.offload.api.Errno.EBADF, "fd=" + fd + "; the connection was closed");
     }
 
     @Override
     public long write(final MemorySegment buf) throws SyscallException
     {
         final long address = NativeBuffers.address(buf, "buf");
-        return SocketIo.check(gate, Syscall.SENDTO,
-            gate.call(Syscall.SENDTO, fd, address, buf.byteSize(), 0, 0, 0, 0), fd, null);
+        final long length = buf.byteSize();
+        long written = 0;
+        do
+        {
+            // a write that stopped short (the peer reset mid-way) is retried, so the error surfaces
+            written += call(Syscall.SENDTO, address + written, length - written, 0, 0);
+        }
+        while (written < length);
+        return written;
     }
 
     @Override
@@ -88,15 +131,23 @@ final class GateConnection implements Connection
     {
         NativeBuffers.fileOffset(offset, "offset");
         NativeBuffers.fileOffset(count, "count");
-        return SocketIo.check(gate, Syscall.SENDFILE,
-            gate.call(Syscall.SENDFILE, fd, fileFd, offset, count, 0, 0, 0), fd, "file fd=" + fileFd);
+        long sent = 0;
+        while (sent < count)
+        {
+            final long n = call(Syscall.SENDFILE, fileFd, offset + sent, count - sent, 0);
+            if (n == 0)
+            {
+                break; // the file ends before offset + count
+            }
+            sent += n; // a send that stopped short (the peer reset mid-way) is retried, so the error surfaces
+        }
+        return sent;
     }
 
     @Override
     public void shutdownOutput() throws SyscallException
     {
-        SocketIo.check(gate, Syscall.SHUTDOWN,
-            gate.call(Syscall.SHUTDOWN, fd, LinuxConstants.SHUT_WR, 0, 0, 0, 0, 0), fd, null);
+        call(Syscall.SHUTDOWN, LinuxConstants.SHUT_WR, 0, 0, 0);
     }
 
     @Override
@@ -165,7 +216,7 @@ final class GateConnection implements Connection
     {
         if (open.compareAndSet(true, false))
         {
-            SocketIo.check(gate, Syscall.CLOSE, gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0), fd, null);
+            SocketIo.closeAfterInProgress(gate, fd, inProgress);
         }
     }
 

@@ -20,6 +20,7 @@ final class GateListener implements Listener
     private final int fd;
     private final InetSocketAddress localAddress;
     private final AtomicBoolean open = new AtomicBoolean(true);
+    private final java.util.concurrent.atomic.AtomicInteger inProgress = new java.util.concurrent.atomic.AtomicInteger();
 
     GateListener(final SyscallGate gate, final int fd, final InetSocketAddress localAddress)
     {
@@ -42,9 +43,34 @@ final class GateListener implements Listener
 
     private Connection accept(final long timeoutNanos) throws SyscallException
     {
-        final long accepted = gate.call(Syscall.ACCEPT4, fd, 0, 0, 0, 0, 0, timeoutNanos);
-        SocketIo.check(gate, Syscall.ACCEPT4, accepted, fd, localAddress.toString());
-        return new GateConnection(gate, (int)accepted);
+        inProgress.incrementAndGet();
+        try
+        {
+            if (!open.get())
+            {
+                throw closed();
+            }
+            final long accepted = gate.call(Syscall.ACCEPT4, fd, 0, 0, 0, 0, 0, timeoutNanos);
+            if (!open.get())
+            {
+                if (accepted >= 0)
+                {
+                    SocketIo.closeQuietly(gate, (int)accepted);
+                }
+                throw closed(); // woken by close's shutdown
+            }
+            SocketIo.check(gate, Syscall.ACCEPT4, accepted, fd, localAddress.toString());
+            return new GateConnection(gate, (int)accepted);
+        }
+        finally
+        {
+            inProgress.decrementAndGet();
+        }
+    }
+
+    private SyscallException closed()
+    {
+        return new SyscallException(Syscall.ACCEPT4, io.offload.api.Errno.EBADF, "fd=" + fd + "; the listener was closed");
     }
 
     @Override
@@ -70,7 +96,7 @@ final class GateListener implements Listener
     {
         if (open.compareAndSet(true, false))
         {
-            SocketIo.check(gate, Syscall.CLOSE, gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0), fd, null);
+            SocketIo.closeAfterInProgress(gate, fd, inProgress);
         }
     }
 

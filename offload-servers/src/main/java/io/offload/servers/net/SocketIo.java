@@ -67,6 +67,24 @@ final class SocketIo
         }
     }
 
+    /**
+     * Shut the socket down to wake its waiters, wait (bounded) for the calls in progress to leave, then close.
+     */
+    static void closeAfterInProgress(final SyscallGate gate, final int fd,
+        final java.util.concurrent.atomic.AtomicInteger inProgress) throws SyscallException
+    {
+        if (inProgress.get() > 0)
+        {
+            gate.call(Syscall.SHUTDOWN, fd, io.offload.api.LinuxConstants.SHUT_RDWR, 0, 0, 0, 0, 0);
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (inProgress.get() > 0 && System.nanoTime() < deadline)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+            }
+        }
+        check(gate, Syscall.CLOSE, gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0), fd, null);
+    }
+
     static void closeQuietly(final SyscallGate gate, final int fd)
     {
         try

@@ -86,7 +86,7 @@ public final class NumaNearestRouter implements Router
     @Override
     public int route(final Syscall syscall, final ServerGroup group)
     {
-        final int[] nearest = nearest(group, currentCpu.getAsInt());
+        final int[] nearest = cachedNearest(group, currentCpu.getAsInt());
         if (1 == nearest.length)
         {
             return nearest[0];
@@ -108,22 +108,11 @@ public final class NumaNearestRouter implements Router
      *
      * @param group     the servers of a class.
      * @param callerCpu the caller's CPU; negative or not online in the topology for "unknown".
-     * @return the indices of the nearest servers, ascending; the router's own cached array, not to be changed.
+     * @return the indices of the nearest servers, ascending; a copy the caller may change.
      */
     public int[] nearest(final ServerGroup group, final int callerCpu)
     {
-        final GroupOrders orders = ordersOf(group);
-        final int slot = callerCpu >= 0 && callerCpu < cpuSlots ? callerCpu : cpuSlots;
-        final int[] cached = orders.nearestByCpu.getAcquire(slot);
-        if (null != cached)
-        {
-            return cached;
-        }
-
-        final int[] computed = computeNearest(orders.serverCpus, slot == cpuSlots ? -1 : callerCpu);
-        final int[] raced = orders.nearestByCpu.compareAndExchangeRelease(slot, null, computed);
-
-        return null == raced ? computed : raced;
+        return cachedNearest(group, callerCpu).clone();
     }
 
     /**
@@ -138,6 +127,22 @@ public final class NumaNearestRouter implements Router
     public String toString()
     {
         return "numa-nearest";
+    }
+
+    private int[] cachedNearest(final ServerGroup group, final int callerCpu)
+    {
+        final GroupOrders orders = ordersOf(group);
+        final int slot = callerCpu >= 0 && callerCpu < cpuSlots ? callerCpu : cpuSlots;
+        final int[] cached = orders.nearestByCpu.getAcquire(slot);
+        if (null != cached)
+        {
+            return cached;
+        }
+
+        final int[] computed = computeNearest(orders.serverCpus, slot == cpuSlots ? -1 : callerCpu);
+        final int[] raced = orders.nearestByCpu.compareAndExchangeRelease(slot, null, computed);
+
+        return null == raced ? computed : raced;
     }
 
     private GroupOrders ordersOf(final ServerGroup group)

@@ -1,0 +1,158 @@
+package io.offload.bench;
+
+import io.offload.api.RawSyscalls;
+import io.offload.api.WaitStrategy;
+import io.offload.servers.DirectSyscalls;
+import io.offload.servers.OffloadRuntime;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cost of the hand-off itself: {@code getpid()}, a system call that does nothing, made directly on the caller's
+ * thread (an FFM downcall bound critical) and offloaded to a server through the raw API, with the caller spinning on
+ * the entry's status (SPIN) or parking until the server unparks it (PARK). Offloaded minus direct is what the
+ * hand-off costs; offloaded / direct is the figure the project's 2.0x goal is about.
+ * <p>
+ * CPUs: the benchmark (caller) thread is pinned on CPU 0; the offload server is pinned on CPU 1 and busy-spins when
+ * idle. Each benchmark method runs in a fork of its own, so only one runtime exists at a time and the direct case
+ * runs with CPU 1 idle.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = BenchSupport.NATIVE_ACCESS)
+public class NullSyscallBenchmark
+{
+    /** The direct baseline: the caller pinned on CPU 0, no runtime. */
+    @State(Scope.Thread)
+    public static class Direct
+    {
+        RawSyscalls raw;
+
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            BenchSupport.pin(BenchSupport.CALLER_CPU, "benchmark thread");
+            raw = DirectSyscalls.raw();
+        }
+
+        @Setup(Level.Iteration)
+        public void check()
+        {
+            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
+        }
+    }
+
+    /** A runtime whose callers spin: server on CPU 1, caller pinned on CPU 0. */
+    @State(Scope.Thread)
+    public static class Spin
+    {
+        OffloadRuntime runtime;
+        RawSyscalls raw;
+
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            runtime = BenchSupport.newRuntime(WaitStrategy.SPIN);
+            raw = runtime.raw();
+            BenchSupport.pin(BenchSupport.CALLER_CPU, "benchmark thread");
+            checkSame(raw);
+        }
+
+        @Setup(Level.Iteration)
+        public void check()
+        {
+            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            BenchSupport.printServers(runtime);
+            runtime.close();
+        }
+    }
+
+    /** A runtime whose callers park at once: server on CPU 1, caller pinned on CPU 0. */
+    @State(Scope.Thread)
+    public static class Park
+    {
+        OffloadRuntime runtime;
+        RawSyscalls raw;
+
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            runtime = BenchSupport.newRuntime(WaitStrategy.PARK);
+            raw = runtime.raw();
+            BenchSupport.pin(BenchSupport.CALLER_CPU, "benchmark thread");
+            checkSame(raw);
+        }
+
+        @Setup(Level.Iteration)
+        public void check()
+        {
+            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            BenchSupport.printServers(runtime);
+            runtime.close();
+        }
+    }
+
+    static void checkSame(final RawSyscalls offloaded)
+    {
+        final long direct = DirectSyscalls.raw().getpid();
+        final long viaServer = offloaded.getpid();
+        if (direct != viaServer)
+        {
+            throw new IllegalStateException("offloaded getpid returned " + viaServer + ", direct " + direct);
+        }
+    }
+
+    /**
+     * @param s the caller's state.
+     * @return the pid.
+     */
+    @Benchmark
+    public long direct(final Direct s)
+    {
+        return s.raw.getpid();
+    }
+
+    /**
+     * @param s the caller's state.
+     * @return the pid, from the server.
+     */
+    @Benchmark
+    public long offloadedSpin(final Spin s)
+    {
+        return s.raw.getpid();
+    }
+
+    /**
+     * @param s the caller's state.
+     * @return the pid, from the server.
+     */
+    @Benchmark
+    public long offloadedPark(final Park s)
+    {
+        return s.raw.getpid();
+    }
+}
