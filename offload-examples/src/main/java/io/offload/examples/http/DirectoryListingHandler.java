@@ -1,0 +1,201 @@
+package io.offload.examples.http;
+
+import io.offload.api.DirectoryEntries;
+import io.offload.api.Errno;
+import io.offload.api.FileStat;
+import io.offload.api.LinuxConstants;
+import io.offload.api.RawSyscalls;
+import io.offload.api.StatxDescriptor;
+import io.offload.api.SyscallException;
+import io.offload.api.Syscalls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * {@code /dir?path=sub} or {@code /dir/sub}: a directory under the document root as JSON, every system call through
+ * the server's {@link Syscalls}: open (O_DIRECTORY), fstat, getdents64 until empty, then one statx per entry
+ * relative to the directory's fd.
+ * <pre>{@code
+ * {"path":"/sub","modified":"2025-01-01T12:00:00Z","entries":[
+ *   {"name":"a.txt","type":"file","size":1024,"modified":"2025-01-01T12:00:00Z"}, ...]}
+ * }</pre>
+ * Entries are stat'ed with AT_SYMLINK_NOFOLLOW: a symbolic link is listed as {@code "symlink"} with the link's own
+ * size, never with the size and date of what it points at, which may lie outside the document root.
+ */
+final class DirectoryListingHandler implements HttpHandler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryListingHandler.class);
+
+    /** getdents64 buffer: a few hundred entries per call. */
+    private static final int DIRENT_BUFFER = 32 * 1024;
+
+    private final DocumentRoot root;
+
+    DirectoryListingHandler(final DocumentRoot root)
+    {
+        this.root = root;
+    }
+
+    private record Entry(String name, String type, long size, long mtimeNanos)
+    {
+    }
+
+    @Override
+    public void handle(final HttpRequest request, final HttpResponse response) throws IOException
+    {
+        final String method = request.method();
+        if (!method.equals("GET") && !method.equals("HEAD"))
+        {
+            response.header("Allow", "GET, HEAD");
+            response.sendError(HttpStatus.METHOD_NOT_ALLOWED, method + " is not allowed on /dir");
+            return;
+        }
+        final String parameter = request.queryParameter("path");
+        final String wanted = parameter != null ? parameter : request.pathInfo();
+        final Path dir = root.resolve(wanted);
+        if (dir == null)
+        {
+            LOG.debug("refused {}: climbs out of the document root", request);
+            response.sendError(HttpStatus.NOT_FOUND, wanted);
+            return;
+        }
+        final Syscalls sys = request.syscalls();
+        final int fd;
+        try
+        {
+            fd = sys.open(dir.toString(), LinuxConstants.O_RDONLY | LinuxConstants.O_DIRECTORY |
+                LinuxConstants.O_CLOEXEC, 0);
+        }
+        catch (final SyscallException ex)
+        {
+            final int errno = ex.errno();
+            if (errno == Errno.EACCES || errno == Errno.EPERM)
+            {
+                response.sendError(HttpStatus.FORBIDDEN, wanted);
+                return;
+            }
+            if (errno == Errno.ENOENT || errno == Errno.ENOTDIR || errno == Errno.ELOOP ||
+                errno == Errno.ENAMETOOLONG)
+            {
+                response.sendError(HttpStatus.NOT_FOUND, wanted + " is not a directory under the document root");
+                return;
+            }
+            throw ex;
+        }
+        try
+        {
+            if (!root.contains(fd, dir))
+            {
+                LOG.debug("refused {}: {} resolves outside the document root", request, dir);
+                response.sendError(HttpStatus.NOT_FOUND, wanted);
+                return;
+            }
+            final FileStat self = sys.fstat(fd);
+            final List<Entry> entries = list(sys, fd);
+            response.contentType("application/json");
+            response.send(json(root.relative(dir), self, entries));
+        }
+        finally
+        {
+            StaticFileHandler.closeQuietly(sys, fd, dir);
+        }
+    }
+
+    private static List<Entry> list(final Syscalls sys, final int fd) throws SyscallException
+    {
+        final List<String> names = new ArrayList<>();
+        final List<Entry> entries = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment dirents = arena.allocate(DIRENT_BUFFER, 8);
+            long filled;
+            while ((filled = sys.getdents64(fd, dirents)) > 0)
+            {
+                DirectoryEntries.forEach(dirents, filled, (name, type) ->
+                {
+                    if (!name.equals(".") && !name.equals(".."))
+                    {
+                        names.add(name);
+                    }
+                });
+            }
+            final RawSyscalls raw = sys.raw();
+            final MemorySegment statx = arena.allocate(StatxDescriptor.LENGTH, 8);
+            for (final String name : names)
+            {
+                final long result = raw.statx(fd, arena.allocateFrom(name), LinuxConstants.AT_SYMLINK_NOFOLLOW,
+                    LinuxConstants.STATX_BASIC_STATS, statx);
+                if (result < 0)
+                {
+                    // removed meanwhile, or a name that is not valid UTF-8 (decoded lossily, so not found again)
+                    entries.add(new Entry(name, "unknown", -1, Long.MIN_VALUE));
+                    continue;
+                }
+                final FileStat stat = StatxDescriptor.toFileStat(statx);
+                entries.add(new Entry(name, type(stat.mode()), stat.size(), stat.mtimeNanos()));
+            }
+        }
+        entries.sort(Comparator.comparing(Entry::name));
+        return entries;
+    }
+
+    static String json(final String path, final FileStat self, final List<Entry> entries)
+    {
+        final StringBuilder out = new StringBuilder(64 + entries.size() * 96);
+        out.append("{\"path\":");
+        Json.string(out, path);
+        out.append(",\"modified\":");
+        Json.string(out, iso(self.mtimeNanos()));
+        out.append(",\"entries\":[");
+        for (int i = 0; i < entries.size(); i++)
+        {
+            final Entry entry = entries.get(i);
+            out.append(i == 0 ? "\n  " : ",\n  ").append("{\"name\":");
+            Json.string(out, entry.name());
+            out.append(",\"type\":");
+            Json.string(out, entry.type());
+            if (entry.size() >= 0)
+            {
+                out.append(",\"size\":").append(entry.size());
+            }
+            if (entry.mtimeNanos() != Long.MIN_VALUE)
+            {
+                out.append(",\"modified\":");
+                Json.string(out, iso(entry.mtimeNanos()));
+            }
+            out.append('}');
+        }
+        return out.append(entries.isEmpty() ? "]}\n" : "\n]}\n").toString();
+    }
+
+    private static String iso(final long epochNanos)
+    {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L))
+            .truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static String type(final int mode)
+    {
+        return switch (mode & LinuxConstants.S_IFMT)
+        {
+            case LinuxConstants.S_IFREG -> "file";
+            case LinuxConstants.S_IFDIR -> "directory";
+            case LinuxConstants.S_IFLNK -> "symlink";
+            case LinuxConstants.S_IFIFO -> "fifo";
+            case LinuxConstants.S_IFSOCK -> "socket";
+            case LinuxConstants.S_IFCHR -> "char-device";
+            case LinuxConstants.S_IFBLK -> "block-device";
+            default -> "unknown";
+        };
+    }
+}

@@ -1,0 +1,261 @@
+package io.offload.examples.http;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * The HTTP server demo: serves a document root (generated, or {@code --root DIR}) on a free port (or
+ * {@code --port N}) until Ctrl-C or SIGTERM, then stops gracefully. From the repository root:
+ * <pre>
+ *   ./mvnw -q -pl offload-examples -am package -DskipTests -Dhttp
+ *   ./mvnw -q -pl offload-examples -am package -DskipTests -Dhttp -Doffload.args="--port 8080 --inline"
+ * </pre>
+ * It prints the URL, its pid and curl lines to paste into another shell. {@code kill -TERM <pid>} shows the graceful
+ * stop (Ctrl-C under Maven stops Maven too, which may cut the last lines of output).
+ */
+public final class HttpDemo
+{
+    /** How long the shutdown hook lets requests in flight finish. */
+    static final Duration GRACE = Duration.ofSeconds(5);
+
+    private static final String USAGE = """
+        usage: HttpDemo [--port N] [--root DIR] [--inline] [--threads virtual|platform] [--read-timeout-ms N]
+          --port N             port to listen on (default 0: a free port)
+          --root DIR           document root (default: a generated temporary directory, deleted at exit)
+          --inline             run every system call on the connection's thread instead of offloading it
+          --threads MODEL      virtual or platform thread per connection (default virtual; platform if --inline)
+          --read-timeout-ms N  read timeout (default 30000)
+        """;
+
+    private HttpDemo()
+    {
+    }
+
+    /**
+     * What to run.
+     *
+     * @param port          port, 0 for a free one.
+     * @param root          document root, or null to generate one.
+     * @param inline        whether every call runs on the caller's thread.
+     * @param threads       thread model, or null for the mode's default.
+     * @param readTimeoutMs read timeout in milliseconds.
+     */
+    public record Options(int port, Path root, boolean inline, HttpServer.Threads threads, long readTimeoutMs)
+    {
+        /**
+         * @param args command-line arguments; empty ones are ignored (Maven passes one for empty offload.args).
+         * @return the options.
+         * @throws IllegalArgumentException for an unknown option or a bad value, with the usage.
+         */
+        public static Options parse(final String... args)
+        {
+            int port = 0;
+            Path root = null;
+            boolean inline = false;
+            HttpServer.Threads threads = null;
+            long readTimeoutMs = HttpServer.DEFAULT_READ_TIMEOUT.toMillis();
+            for (int i = 0; i < args.length; i++)
+            {
+                final String arg = args[i].strip();
+                if (arg.isEmpty())
+                {
+                    continue;
+                }
+                switch (arg)
+                {
+                    case "--inline" -> inline = true;
+                    case "--port" -> port = (int)number(arg, value(args, ++i, arg), 0, 65_535);
+                    case "--root" -> root = Path.of(value(args, ++i, arg));
+                    case "--threads" -> threads = threads(value(args, ++i, arg));
+                    case "--read-timeout-ms" -> readTimeoutMs = number(arg, value(args, ++i, arg), 1, Long.MAX_VALUE);
+                    case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
+                    default -> throw new IllegalArgumentException("unknown option '" + arg + "'\n" + USAGE);
+                }
+            }
+            return new Options(port, root, inline, threads, readTimeoutMs);
+        }
+
+        private static String value(final String[] args, final int index, final String option)
+        {
+            if (index >= args.length || args[index].isBlank())
+            {
+                throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+            }
+            return args[index].strip();
+        }
+
+        private static long number(final String option, final String text, final long min, final long max)
+        {
+            final long value;
+            try
+            {
+                value = Long.parseLong(text);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException(option + " must be a number, got '" + text + "'\n" + USAGE, ex);
+            }
+            if (value < min || value > max)
+            {
+                throw new IllegalArgumentException(option + " must be in " + min + ".." + max + ", got " + value);
+            }
+            return value;
+        }
+
+        private static HttpServer.Threads threads(final String text)
+        {
+            return switch (text)
+            {
+                case "virtual" -> HttpServer.Threads.VIRTUAL;
+                case "platform" -> HttpServer.Threads.PLATFORM;
+                default -> throw new IllegalArgumentException("--threads must be virtual or platform, got '" + text +
+                    "'");
+            };
+        }
+    }
+
+    /**
+     * @param args see the usage.
+     * @throws Exception if the server cannot start.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final Options options;
+        try
+        {
+            options = Options.parse(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println(ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        final Path root = options.root() != null ? options.root() : generateRoot();
+        final HttpServer server = start(options, root);
+        printBanner(System.out, server, root);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            System.out.println("signal received: stopping gracefully (grace " + GRACE.toSeconds() + " s)");
+            server.stop(GRACE);
+            System.out.println("stopped after " + server.acceptedConnections() + " connection(s)");
+            if (options.root() == null)
+            {
+                deleteTree(root);
+            }
+            System.out.flush();
+        }, "http-demo-shutdown"));
+        server.awaitTermination();
+    }
+
+    /**
+     * @param options the options.
+     * @param root    the document root.
+     * @return the server, started.
+     * @throws IOException if it cannot bind.
+     */
+    static HttpServer start(final Options options, final Path root) throws IOException
+    {
+        final HttpServer.Builder builder = HttpServer.builder()
+            .port(options.port())
+            .documentRoot(root)
+            .inline(options.inline())
+            .readTimeout(Duration.ofMillis(options.readTimeoutMs()));
+        if (options.threads() != null)
+        {
+            builder.threads(options.threads());
+        }
+        return builder.build().start();
+    }
+
+    static void printBanner(final PrintStream out, final HttpServer server, final Path root)
+    {
+        final String url = server.uri().toString();
+        final String lastModified = HttpDates.format(System.currentTimeMillis() / 1000);
+        out.println();
+        out.println("offload HTTP demo: serving " + root + " at " + url);
+        out.println("  calls " + (server.isInline() ? "inline (on each connection's thread)" :
+            "offloaded to the runtime's NETWORK server") + ", " +
+            server.threads().name().toLowerCase(Locale.ROOT) + " thread per connection");
+        out.println("  pid " + ProcessHandle.current().pid() + ": stop with Ctrl-C or kill -TERM " +
+            ProcessHandle.current().pid());
+        out.println("try, from another shell:");
+        out.println("  curl -v " + url);
+        out.println("  curl " + url + "hello");
+        out.println("  curl -s -D - -o /dev/null -r 0-99 " + url + "64k.bin");
+        out.println("  curl -I " + url + "1k.txt");
+        out.println("  curl -s -D - -o /dev/null -H 'If-Modified-Since: " + lastModified + "' " + url + "index.html");
+        out.println("  curl '" + url + "dir?path=sub'");
+        out.println();
+        out.flush();
+    }
+
+    /**
+     * @return a temporary document root: index.html, a 1 KiB text file, a 64 KiB binary file and a subdirectory.
+     * @throws IOException if it cannot be written.
+     */
+    static Path generateRoot() throws IOException
+    {
+        final Path root = Files.createTempDirectory("offload-http-");
+        Files.writeString(root.resolve("index.html"), """
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><title>offload</title></head>
+            <body>
+            <h1>Hello from offload</h1>
+            <p>Served by io.offload.examples.http.HttpServer with sendfile(2).</p>
+            <ul>
+              <li><a href="/hello">/hello</a></li>
+              <li><a href="/1k.txt">1k.txt</a></li>
+              <li><a href="/64k.bin">64k.bin</a></li>
+              <li><a href="/dir?path=sub">/dir?path=sub</a></li>
+            </ul>
+            </body></html>
+            """, StandardCharsets.UTF_8);
+        final StringBuilder text = new StringBuilder(1024);
+        for (int line = 0; text.length() < 1024; line++)
+        {
+            text.append(String.format("line %03d of a 1 KiB text file served by offload%n", line));
+        }
+        text.setLength(1023);
+        text.append('\n');
+        Files.writeString(root.resolve("1k.txt"), text, StandardCharsets.US_ASCII);
+        final byte[] binary = new byte[64 * 1024];
+        new Random(64).nextBytes(binary);
+        Files.write(root.resolve("64k.bin"), binary);
+        final Path sub = Files.createDirectory(root.resolve("sub"));
+        Files.writeString(sub.resolve("readme.txt"), "a file in a subdirectory\n", StandardCharsets.UTF_8);
+        Files.writeString(sub.resolve("data.json"), "{\"answer\":42}\n", StandardCharsets.UTF_8);
+        return root;
+    }
+
+    static void deleteTree(final Path root)
+    {
+        try (Stream<Path> paths = Files.walk(root))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(path ->
+            {
+                try
+                {
+                    Files.deleteIfExists(path);
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            System.err.println("could not delete " + root + ": " + ex.getMessage());
+        }
+    }
+}
