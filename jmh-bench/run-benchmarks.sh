@@ -98,6 +98,8 @@ jmh Pread4kBenchmark 'io.offload.bench.Pread4kBenchmark'
 jmh PingPongBenchmark 'io.offload.bench.PingPongBenchmark'
 jmh RingBenchmark 'io.offload.bench.RingBenchmark'
 jmh HandoffModelBenchmark 'io.offload.bench.HandoffModelBenchmark'
+jmh EchoBenchmark 'io.offload.bench.EchoBenchmark'
+jmh RoutingBenchmark 'io.offload.bench.RoutingBenchmark'
 jmh NullSyscallBenchmark-sample 'io.offload.bench.NullSyscallBenchmark.(direct|offloadedSpin)' -bm sample
 jmh PingPongBenchmark-sample 'io.offload.bench.PingPongBenchmark' -bm sample
 jmh HandoffModelBenchmark-sample 'io.offload.bench.HandoffModelBenchmark' -bm sample

@@ -1,5 +1,6 @@
 package io.offload.bench;
 
+import io.offload.api.PhaseRecording;
 import io.offload.api.RawSyscalls;
 import io.offload.api.WaitStrategy;
 import io.offload.servers.DirectSyscalls;
@@ -11,6 +12,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -116,6 +118,43 @@ public class NullSyscallBenchmark
         }
     }
 
+    /**
+     * A spinning runtime like {@link Spin} with phase recording off, 1 call in 64 or every call: the cost of each
+     * against offloadedSpin (recording off) in the same run.
+     */
+    @State(Scope.Thread)
+    public static class Recorded
+    {
+        @Param({ "off", "1/64", "all" })
+        String recording;
+
+        OffloadRuntime runtime;
+        RawSyscalls raw;
+
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            runtime = BenchSupport.newRuntime(WaitStrategy.SPIN);
+            runtime.phaseRecording(PhaseRecording.parse(recording));
+            raw = runtime.raw();
+            BenchSupport.pin(BenchSupport.CALLER_CPU, "benchmark thread");
+            checkSame(raw);
+        }
+
+        @Setup(Level.Iteration)
+        public void check()
+        {
+            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            BenchSupport.printServers(runtime);
+            runtime.close();
+        }
+    }
+
     static void checkSame(final RawSyscalls offloaded)
     {
         final long direct = DirectSyscalls.raw().getpid();
@@ -152,6 +191,16 @@ public class NullSyscallBenchmark
      */
     @Benchmark
     public long offloadedPark(final Park s)
+    {
+        return s.raw.getpid();
+    }
+
+    /**
+     * @param s the caller's state, with its recording mode.
+     * @return the pid, from the server.
+     */
+    @Benchmark
+    public long offloadedSpinRecorded(final Recorded s)
     {
         return s.raw.getpid();
     }

@@ -23,12 +23,15 @@ import io.offload.servers.agent.ServerIdleStrategy;
 import io.offload.servers.agent.ServerPort;
 import io.offload.servers.agent.SyscallServer;
 import io.offload.servers.call.GateSyscalls;
+import io.offload.servers.layout.AppThreads;
+import io.offload.servers.layout.CoreLayout;
 import io.offload.servers.libc.CpuAffinity;
 import io.offload.servers.net.GateSockets;
 import io.offload.servers.routing.InlineRule;
 import io.offload.servers.routing.RoundRobinRouter;
 import io.offload.servers.routing.RouteTable;
 import io.offload.servers.stats.PhaseRecorder;
+import io.offload.servers.topology.CpuTopology;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -270,6 +273,35 @@ public final class OffloadRuntime implements AutoCloseable
     public Sockets sockets()
     {
         return sockets;
+    }
+
+    /**
+     * Application threads kept off the servers' CPUs: the layout's application CPUs when the runtime was built with
+     * {@link Builder#layout}, else every CPU this process may run on except those of pinned servers (all of them if
+     * that leaves none). A {@link AppThreads#threadFactory ThreadFactory} for platform threads and a
+     * {@link AppThreads#newVirtualThreadPerTaskExecutor virtual-thread executor} come from it.
+     *
+     * @return the application threads' CPUs and how to pin threads there.
+     */
+    public AppThreads appThreads()
+    {
+        if (config.layout != null && config.layout.appCpus().length > 0)
+        {
+            return AppThreads.of(config.layout);
+        }
+        final BitSet cpus = CpuAffinity.allowedCpus();
+        final BitSet app = (BitSet)cpus.clone();
+        for (final int[] serverCpus : config.serverCpus.values())
+        {
+            for (final int cpu : serverCpus)
+            {
+                if (cpu >= 0)
+                {
+                    app.clear(cpu);
+                }
+            }
+        }
+        return AppThreads.onCpus((app.isEmpty() ? cpus : app).stream().toArray());
     }
 
     /**
@@ -553,6 +585,8 @@ public final class OffloadRuntime implements AutoCloseable
         public static final String PHASES_PROP = "offload.phases";
         /** System property: how long close() waits for calls in flight, in milliseconds. */
         public static final String SHUTDOWN_TIMEOUT_PROP = "offload.shutdown.timeoutMs";
+        /** System property: a core layout in compact form, e.g. {@code app=0 file=1} (see {@link CoreLayout}). */
+        public static final String LAYOUT_PROP = "offload.layout";
 
         private WaitStrategy waitStrategy =
             WaitStrategy.valueOf(System.getProperty(WAIT_STRATEGY_PROP, "SPIN_THEN_PARK").toUpperCase(Locale.ROOT));
@@ -582,9 +616,42 @@ public final class OffloadRuntime implements AutoCloseable
         private int adaptiveProbe = 32;
         private long adaptiveMinSamples = 200;
         private long adaptivePeriodNanos = TimeUnit.MILLISECONDS.toNanos(100);
+        private CoreLayout layout;
 
         private Builder()
         {
+            final String layoutText = System.getProperty(LAYOUT_PROP);
+            if (layoutText != null && !layoutText.isBlank())
+            {
+                layout(CoreLayout.parse(layoutText));
+            }
+        }
+
+        /**
+         * Take the servers of each class, and the application CPUs that {@link OffloadRuntime#appThreads()} confines
+         * threads to, from a core layout (GenerOS Table 1 style, e.g. {@code app=0 file=1}). It replaces the servers
+         * of the classes it names; later {@link #servers} calls override it per class. {@link #build()} checks it
+         * against this machine's topology: a CPU the machine lacks or has offline fails the build, a shared CPU is
+         * logged as a warning.
+         *
+         * @param coreLayout the layout; {@code -Doffload.layout=...} gives one by system property.
+         * @return this.
+         */
+        public Builder layout(final CoreLayout coreLayout)
+        {
+            requireNonNull(coreLayout, "layout");
+            for (final SyscallClass syscallClass : coreLayout.serverClasses())
+            {
+                servers(syscallClass, coreLayout.serverCpus(syscallClass));
+            }
+            this.layout = coreLayout;
+            return this;
+        }
+
+        /** @return the core layout given, or null. */
+        public CoreLayout layout()
+        {
+            return layout;
         }
 
         /**
@@ -1041,6 +1108,13 @@ public final class OffloadRuntime implements AutoCloseable
                     throw new IllegalArgumentException("route(" + e.getKey() + ", " + e.getValue() + "): " +
                         e.getValue() + " has no servers; give it servers(...) or route to one of " +
                         serverCpus.keySet());
+                }
+            }
+            if (layout != null)
+            {
+                for (final String warning : layout.validate(CpuTopology.current()))
+                {
+                    LOG.warn("layout '{}': {}", layout, warning);
                 }
             }
             checkCpus();

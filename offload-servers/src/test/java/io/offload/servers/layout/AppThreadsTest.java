@@ -116,13 +116,14 @@ class AppThreadsTest
     void shouldRunCallerAndServerOnTheirOwnCpus() throws Exception
     {
         final CoreLayout layout = CoreLayout.parse("app=" + APP_CPU + " file=" + SERVER_CPU + " irq=" + SERVER_CPU);
-        final AppThreads app = AppThreads.of(layout);
         // Built before any caller is confined: a runtime's threads inherit the CPUs of the thread that builds it.
         try (OffloadRuntime runtime = OffloadRuntime.builder()
-            .servers(SyscallClass.FILE, layout.serverCpus(SyscallClass.FILE))
+            .layout(layout)
             .route(SyscallClass.PROCESS, SyscallClass.FILE)
             .build())
         {
+            final AppThreads app = runtime.appThreads();
+            assertEquals("AppThreads{cpus=0}", app.toString());
             final AtomicReference<String> caller = new AtomicReference<>();
             final AtomicReference<Integer> server = new AtomicReference<>();
             final Thread thread = app.threadFactory("app-caller-").newThread(() ->
@@ -140,6 +141,33 @@ class AppThreadsTest
             assertTrue(stats.pinned(), stats.toString());
             assertEquals(SERVER_CPU, stats.currentCpu(), stats.toString());
         }
+    }
+
+    @Test
+    void shouldKeepApplicationThreadsOffPinnedServersWithoutALayout()
+    {
+        try (OffloadRuntime runtime = OffloadRuntime.builder().servers(SyscallClass.FILE, SERVER_CPU).build())
+        {
+            final int[] app = runtime.appThreads().cpus();
+            assertTrue(app.length > 0);
+            for (final int cpu : app)
+            {
+                assertTrue(cpu != SERVER_CPU, "app cpus " + java.util.Arrays.toString(app) + " include the server's");
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseALayoutThisMachineCannotRun()
+    {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> OffloadRuntime.builder().layout(CoreLayout.parse("app=0 file=4095")).build());
+        assertTrue(e.getMessage().startsWith("layout 'app=0 file=4095' does not fit"), e.getMessage());
+        assertTrue(e.getMessage().contains("cpu 4095 (file server) is not a cpu of this machine"), e.getMessage());
+
+        final IllegalArgumentException none =
+            assertThrows(IllegalArgumentException.class, () -> OffloadRuntime.builder().layout(null));
+        assertEquals("layout must not be null", none.getMessage());
     }
 
     @Test
