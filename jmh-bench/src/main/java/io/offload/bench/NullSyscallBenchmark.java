@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -60,61 +59,23 @@ public class NullSyscallBenchmark
 
     /** A runtime whose callers spin: server on CPU 1, caller pinned on CPU 0. */
     @State(Scope.Thread)
-    public static class Spin
+    public static class Spin extends OffloadedCaller
     {
-        OffloadRuntime runtime;
-        RawSyscalls raw;
-
-        @Setup(Level.Trial)
-        public void setUp()
+        @Override
+        protected OffloadRuntime newRuntime()
         {
-            runtime = BenchSupport.newRuntime(WaitStrategy.SPIN);
-            raw = runtime.raw();
-            BenchSupport.pin(BenchSupport.CALLER_CPU, "benchmark thread");
-            checkSame(raw);
-        }
-
-        @Setup(Level.Iteration)
-        public void check()
-        {
-            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown()
-        {
-            BenchSupport.printServers(runtime);
-            runtime.close();
+            return BenchSupport.newRuntime(WaitStrategy.SPIN);
         }
     }
 
     /** A runtime whose callers park at once: server on CPU 1, caller pinned on CPU 0. */
     @State(Scope.Thread)
-    public static class Park
+    public static class Park extends OffloadedCaller
     {
-        OffloadRuntime runtime;
-        RawSyscalls raw;
-
-        @Setup(Level.Trial)
-        public void setUp()
+        @Override
+        protected OffloadRuntime newRuntime()
         {
-            runtime = BenchSupport.newRuntime(WaitStrategy.PARK);
-            raw = runtime.raw();
-            BenchSupport.pin(BenchSupport.CALLER_CPU, "benchmark thread");
-            checkSame(raw);
-        }
-
-        @Setup(Level.Iteration)
-        public void check()
-        {
-            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown()
-        {
-            BenchSupport.printServers(runtime);
-            runtime.close();
+            return BenchSupport.newRuntime(WaitStrategy.PARK);
         }
     }
 
@@ -123,45 +84,17 @@ public class NullSyscallBenchmark
      * against offloadedSpin (recording off) in the same run.
      */
     @State(Scope.Thread)
-    public static class Recorded
+    public static class Recorded extends OffloadedCaller
     {
         @Param({ "off", "1/64", "all" })
         String recording;
 
-        OffloadRuntime runtime;
-        RawSyscalls raw;
-
-        @Setup(Level.Trial)
-        public void setUp()
+        @Override
+        protected OffloadRuntime newRuntime()
         {
-            runtime = BenchSupport.newRuntime(WaitStrategy.SPIN);
+            final OffloadRuntime runtime = BenchSupport.newRuntime(WaitStrategy.SPIN);
             runtime.phaseRecording(PhaseRecording.parse(recording));
-            raw = runtime.raw();
-            BenchSupport.pin(BenchSupport.CALLER_CPU, "benchmark thread");
-            checkSame(raw);
-        }
-
-        @Setup(Level.Iteration)
-        public void check()
-        {
-            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown()
-        {
-            BenchSupport.printServers(runtime);
-            runtime.close();
-        }
-    }
-
-    static void checkSame(final RawSyscalls offloaded)
-    {
-        final long direct = DirectSyscalls.raw().getpid();
-        final long viaServer = offloaded.getpid();
-        if (direct != viaServer)
-        {
-            throw new IllegalStateException("offloaded getpid returned " + viaServer + ", direct " + direct);
+            return runtime;
         }
     }
 

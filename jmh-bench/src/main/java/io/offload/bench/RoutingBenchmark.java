@@ -1,6 +1,5 @@
 package io.offload.bench;
 
-import io.offload.api.RawSyscalls;
 import io.offload.api.Router;
 import io.offload.api.ServerGroup;
 import io.offload.api.Syscall;
@@ -22,7 +21,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -72,40 +70,21 @@ public class RoutingBenchmark
 
     /** A runtime with two FILE servers on CPU 1 and the router under test; the caller pinned on CPU 0. */
     @State(Scope.Thread)
-    public static class Offloaded
+    public static class Offloaded extends OffloadedCaller
     {
         @Param({ "round-robin", "numa-nearest", "least-loaded" })
         String router;
 
-        OffloadRuntime runtime;
-        RawSyscalls raw;
-
-        @Setup(Level.Trial)
-        public void setUp()
+        @Override
+        protected OffloadRuntime newRuntime()
         {
-            runtime = OffloadRuntime.builder()
+            return OffloadRuntime.builder()
                 .servers(SyscallClass.FILE, BenchSupport.SERVER_CPU, BenchSupport.SERVER_CPU)
                 .route(SyscallClass.PROCESS, SyscallClass.FILE)
                 .router(RoutingBenchmark.router(router))
                 .idleStrategy(System.getProperty("offload.idle", "backoff"))
                 .waitStrategy(WaitStrategy.SPIN)
                 .build();
-            raw = runtime.raw();
-            BenchSupport.pin(BenchSupport.CALLER_CPU, "benchmark thread");
-            NullSyscallBenchmark.checkSame(raw);
-        }
-
-        @Setup(Level.Iteration)
-        public void check()
-        {
-            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown()
-        {
-            BenchSupport.printServers(runtime);
-            runtime.close();
         }
     }
 

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -164,7 +163,7 @@ public final class Tour
                             default -> json = Path.of(value);
                         }
                     }
-                    case "-h", "--help" -> throw new HelpRequested();
+                    case "-h", "--help" -> throw new ReportMain.HelpRequested();
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'\n" + USAGE);
                 }
             }
@@ -199,14 +198,6 @@ public final class Tour
         }
     }
 
-    /** Thrown by {@link Options#parse} for {@code --help}. */
-    static final class HelpRequested extends RuntimeException
-    {
-        HelpRequested()
-        {
-            super("help", null, false, false);
-        }
-    }
 
     /**
      * One line of the table.
@@ -250,7 +241,7 @@ public final class Tour
      */
     public record Report(int nproc, int onlineCpus, String javaVersion, String os, Options options, int callerCpu,
         boolean callerPinned, int serverCpu, boolean serverPinned, String waitStrategy, String idleStrategy,
-        List<String> notes, List<Row> rows, String statsTable)
+        List<String> notes, List<Row> rows, String statsTable) implements ReportMain.Report
     {
         /**
          * @param nproc        CPUs allowed.
@@ -446,51 +437,7 @@ public final class Tour
      */
     public static void main(final String[] args)
     {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null)
-        {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // the tour prints its own lines
-        }
-        final Options options;
-        try
-        {
-            options = Options.parse(args);
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.print(USAGE);
-            return;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println(ex.getMessage());
-            System.exit(2);
-            return;
-        }
-        final Report report;
-        try
-        {
-            report = run(options, System.out);
-        }
-        catch (final IOException ex)
-        {
-            System.err.println("tour failed: " + ex);
-            System.exit(1);
-            return;
-        }
-        System.out.print(report.toText());
-        if (options.json() != null)
-        {
-            try
-            {
-                Files.writeString(options.json(), report.toJson(), StandardCharsets.UTF_8);
-                System.out.println("\nwrote " + options.json().toAbsolutePath());
-            }
-            catch (final IOException ex)
-            {
-                System.err.println("could not write " + options.json() + ": " + ex);
-                System.exit(1);
-            }
-        }
+        ReportMain.main("tour", USAGE, args, Options::parse, Options::json, Tour::run);
     }
 
     /**

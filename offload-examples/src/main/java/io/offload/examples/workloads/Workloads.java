@@ -5,6 +5,7 @@ import io.offload.api.RuntimeStats;
 import io.offload.api.ServerStats;
 import io.offload.api.SyscallClass;
 import io.offload.api.WaitStrategy;
+import io.offload.examples.ReportMain;
 import io.offload.servers.DirectSyscalls;
 import io.offload.servers.OffloadRuntime;
 import io.offload.servers.libc.CpuAffinity;
@@ -131,7 +132,7 @@ public final class Workloads
                 final String name = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
                 if (name.equals("-h") || name.equals("--help"))
                 {
-                    throw new HelpRequested();
+                    throw new ReportMain.HelpRequested();
                 }
                 if (!List.of("--scale", "--tasks", "--json", "--repeats", "--files", "--threads").contains(name))
                 {
@@ -230,14 +231,6 @@ public final class Workloads
         }
     }
 
-    /** Thrown by {@link Options#parse} for {@code --help}. */
-    static final class HelpRequested extends RuntimeException
-    {
-        HelpRequested()
-        {
-            super("help", null, false, false);
-        }
-    }
 
     /**
      * Where things run: the callers on the first CPU this process may use, a server on the second.
@@ -381,6 +374,7 @@ public final class Workloads
         String loadAfter, Options options, int appCpu, boolean callersPinned, int serverCpu, boolean serverPinned, String waitStrategy,
         String idleStrategy, int treeFiles, long treeBytes, List<String> notes, List<TaskRow> rows, long offloadedCalls,
         long serverCalls, String statsTable, FileMix.Config mixConfig, List<MixRow> mixRows, long mixRewritten)
+        implements ReportMain.Report
     {
         /**
          * @param nproc          nproc.
@@ -650,51 +644,7 @@ public final class Workloads
      */
     public static void main(final String[] args)
     {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null)
-        {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // the report says what matters
-        }
-        final Options options;
-        try
-        {
-            options = Options.parse(args);
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.print(USAGE);
-            return;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println(ex.getMessage());
-            System.exit(2);
-            return;
-        }
-        final Report report;
-        try
-        {
-            report = run(options, System.out);
-        }
-        catch (final IOException ex)
-        {
-            System.err.println("workloads failed: " + ex);
-            System.exit(1);
-            return;
-        }
-        System.out.print(report.toText());
-        if (options.json() != null)
-        {
-            try
-            {
-                Files.writeString(options.json(), report.toJson(), StandardCharsets.UTF_8);
-                System.out.println("\nwrote " + options.json().toAbsolutePath());
-            }
-            catch (final IOException ex)
-            {
-                System.err.println("could not write " + options.json() + ": " + ex);
-                System.exit(1);
-            }
-        }
+        ReportMain.main("workloads", USAGE, args, Options::parse, Options::json, Workloads::run);
     }
 
     /**

@@ -316,7 +316,7 @@ class WorkloadsTest
         assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--tasks", "task6"));
         assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--tasks", ","));
         assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--frobnicate"));
-        assertThrows(Workloads.HelpRequested.class, () -> Workloads.Options.parse("--help"));
+        assertThrows(io.offload.examples.ReportMain.HelpRequested.class, () -> Workloads.Options.parse("--help"));
     }
 
     @Test
