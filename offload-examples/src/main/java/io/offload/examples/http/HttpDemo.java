@@ -205,7 +205,20 @@ public final class HttpDemo
      */
     static Path generateRoot() throws IOException
     {
-        final Path root = Files.createTempDirectory("offload-http-");
+        return generateRoot(Files.createTempDirectory("offload-http-"));
+    }
+
+    /**
+     * Write the demo's document root into a directory (jmh-bench's HttpComparison serves the same files from every
+     * server it compares): index.html, 1k.txt (1024 bytes), 64k.bin (65536 bytes) and sub/.
+     *
+     * @param root the directory, created if missing; files of the same names are overwritten.
+     * @return root.
+     * @throws IOException if it cannot be written.
+     */
+    public static Path generateRoot(final Path root) throws IOException
+    {
+        Files.createDirectories(root);
         Files.writeString(root.resolve("index.html"), """
             <!DOCTYPE html>
             <html><head><meta charset="utf-8"><title>offload</title></head>
@@ -231,7 +244,7 @@ public final class HttpDemo
         final byte[] binary = new byte[64 * 1024];
         new Random(64).nextBytes(binary);
         Files.write(root.resolve("64k.bin"), binary);
-        final Path sub = Files.createDirectory(root.resolve("sub"));
+        final Path sub = Files.createDirectories(root.resolve("sub"));
         Files.writeString(sub.resolve("readme.txt"), "a file in a subdirectory\n", StandardCharsets.UTF_8);
         Files.writeString(sub.resolve("data.json"), "{\"answer\":42}\n", StandardCharsets.UTF_8);
         return root;

@@ -231,11 +231,13 @@ public final class HttpServer implements AutoCloseable
     /**
      * The layout the server builds when given no runtime: one server for NETWORK calls, with FILE and PROCESS
      * calls routed to it, pinned to CPU 1 (the second CPU this process may use), leaving CPU 0 to the connection
-     * threads; unpinned when there is only one CPU.
+     * threads; unpinned when there is only one CPU. Public so that a benchmark can build the same layout itself
+     * (and pin the thread that starts the server afterwards: threads inherit their creator's CPU mask) and pass it
+     * in with {@link Builder#runtime}.
      *
      * @return the runtime, started.
      */
-    static OffloadRuntime defaultRuntime()
+    public static OffloadRuntime defaultRuntime()
     {
         final BitSet allowed = CpuAffinity.allowedCpus();
         final int cpu = allowed.cardinality() < 2 ? -1 :
