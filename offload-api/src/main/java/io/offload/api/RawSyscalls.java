@@ -187,6 +187,14 @@ public interface RawSyscalls
     long renameat(int oldDirfd, MemorySegment oldPath, int newDirfd, MemorySegment newPath);
 
     /**
+     * @param dirfd directory fd, or {@link LinuxConstants#AT_FDCWD}.
+     * @param path  native NUL-terminated path of a symbolic link.
+     * @param buf   native buffer for the link's target (not NUL-terminated; a target that fills it may be cut).
+     * @return the target's length in bytes, or -errno (EINVAL if the path is not a symbolic link).
+     */
+    long readlinkat(int dirfd, MemorySegment path, MemorySegment buf);
+
+    /**
      * A view of these calls in which each call waits at most {@code timeout} (in the server's queue, or for a
      * socket to become ready) and otherwise completes with ETIMEDOUT (-ETIMEDOUT from the raw calls).
      *

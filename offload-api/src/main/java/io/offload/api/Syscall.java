@@ -43,7 +43,9 @@ public enum Syscall
     GETSOCKNAME(SyscallClass.NETWORK),
     GETPEERNAME(SyscallClass.NETWORK),
     /** File to socket: it runs on a NETWORK server because the socket, not the file, is what may make it wait. */
-    SENDFILE(SyscallClass.NETWORK);
+    SENDFILE(SyscallClass.NETWORK),
+    /** Appended after the NETWORK calls so that every op keeps its number. */
+    READLINKAT(SyscallClass.FILE);
 
     private static final Syscall[] VALUES = values();
 

@@ -209,6 +209,17 @@ public interface Syscalls
     void rename(String oldPath, String newPath) throws SyscallException;
 
     /**
+     * @param path a symbolic link (or a {@code /proc/self/fd/N} entry: the path an open fd refers to).
+     * @return the link's target, decoded as UTF-8.
+     * @throws SyscallException if the call fails (EINVAL: not a symbolic link; ENAMETOOLONG: a target over
+     *                          {@link #READLINK_MAX} bytes).
+     */
+    String readlink(String path) throws SyscallException;
+
+    /** The longest target {@link #readlink(String)} returns, in bytes: Linux's PATH_MAX less its NUL. */
+    int READLINK_MAX = 4095;
+
+    /**
      * @return the allocation-free variant of these calls, on the same route.
      */
     RawSyscalls raw();

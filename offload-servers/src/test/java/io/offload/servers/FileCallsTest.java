@@ -1,10 +1,12 @@
 package io.offload.servers;
 
 import io.offload.api.DirectoryEntries;
+import io.offload.api.Errno;
 import io.offload.api.FileStat;
 import io.offload.api.IoVector;
 import io.offload.api.LinuxConstants;
 import io.offload.api.SyscallClass;
+import io.offload.api.SyscallException;
 import io.offload.api.Syscalls;
 import io.offload.api.WaitStrategy;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -166,6 +169,26 @@ class FileCallsTest
         }
         sys.rmdir(sub);
         assertFalse(Files.exists(Path.of(sub)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Route.class)
+    void readlinkOfALinkAndOfAnOpenFd(final Route route) throws Exception
+    {
+        final Syscalls sys = sys(route);
+        final Path target = Files.writeString(dir.resolve("target-" + route + ".txt"), "x");
+        final Path link = Files.createSymbolicLink(dir.resolve("link-" + route), target);
+        assertEquals(target.toString(), sys.readlink(link.toString()));
+
+        final int fd = sys.open(link.toString(), O_RDONLY, 0);
+        assertEquals(target.toRealPath().toString(), sys.readlink("/proc/self/fd/" + fd), "the file behind the fd");
+        sys.close(fd);
+
+        final SyscallException notALink = assertThrows(SyscallException.class, () -> sys.readlink(target.toString()));
+        assertEquals(Errno.EINVAL, notALink.errno());
+        final SyscallException missing =
+            assertThrows(SyscallException.class, () -> sys.readlink(dir.resolve("missing").toString()));
+        assertEquals(Errno.ENOENT, missing.errno());
     }
 
     @ParameterizedTest

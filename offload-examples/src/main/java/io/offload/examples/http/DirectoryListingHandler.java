@@ -94,7 +94,7 @@ final class DirectoryListingHandler implements HttpHandler
         }
         try
         {
-            if (!root.contains(fd, dir))
+            if (!root.contains(sys, fd, dir))
             {
                 LOG.debug("refused {}: {} resolves outside the document root", request, dir);
                 response.sendError(HttpStatus.NOT_FOUND, wanted);

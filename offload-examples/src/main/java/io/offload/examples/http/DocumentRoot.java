@@ -1,8 +1,10 @@
 package io.offload.examples.http;
 
+import io.offload.api.SyscallException;
+import io.offload.api.Syscalls;
+
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
@@ -70,18 +72,21 @@ final class DocumentRoot
     }
 
     /**
+     * @param sys    where the connection's calls go: the readlink of {@code /proc/self/fd/N} goes there too, so that
+     *               a virtual thread never makes a blocking file call of the JDK's (which would make the scheduler
+     *               add a carrier to make up for it).
      * @param fd     an fd just opened from {@code opened}.
      * @param opened the path it was opened from.
      * @return whether the file behind the fd lies under the root.
      */
-    boolean contains(final int fd, final Path opened)
+    boolean contains(final Syscalls sys, final int fd, final Path opened)
     {
         Path real;
         try
         {
-            real = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd));
+            real = Path.of(sys.readlink("/proc/self/fd/" + fd));
         }
-        catch (final IOException | UnsupportedOperationException noProc)
+        catch (final SyscallException | InvalidPathException noProc)
         {
             try
             {

@@ -73,7 +73,7 @@ final class StaticFileHandler implements HttpHandler
         boolean directory = false;
         try
         {
-            if (!root.contains(fd, file))
+            if (!root.contains(sys, fd, file))
             {
                 LOG.debug("refused {}: {} resolves outside the document root", request, file);
                 response.sendError(HttpStatus.NOT_FOUND, request.path());

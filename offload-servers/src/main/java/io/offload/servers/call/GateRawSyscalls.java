@@ -217,6 +217,14 @@ public final class GateRawSyscalls implements RawSyscalls
         return gate.call(Syscall.RENAMEAT, oldDirfd, oldAddress, newDirfd, newAddress, 0, 0, timeoutNanos);
     }
 
+    @Override
+    public long readlinkat(final int dirfd, final MemorySegment path, final MemorySegment buf)
+    {
+        final long pathAddress = NativeBuffers.cString(path, "path");
+        return gate.call(Syscall.READLINKAT, dirfd, pathAddress, NativeBuffers.address(buf, "buf"), buf.byteSize(),
+            0, 0, timeoutNanos);
+    }
+
     private static long checkedIov(final IoVector vectors)
     {
         if (vectors == null)

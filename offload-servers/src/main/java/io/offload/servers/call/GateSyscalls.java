@@ -1,5 +1,6 @@
 package io.offload.servers.call;
 
+import io.offload.api.Errno;
 import io.offload.api.FileStat;
 import io.offload.api.IoVector;
 import io.offload.api.LinuxConstants;
@@ -11,7 +12,9 @@ import io.offload.api.Syscalls;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@link Syscalls} over the raw calls: throws {@link SyscallException} for -errno, converts paths and ByteBuffers.
@@ -273,6 +276,26 @@ public final class GateSyscalls implements Syscalls
             check(Syscall.RENAMEAT, raw.renameat(LinuxConstants.AT_FDCWD, NativePaths.path(arena, oldPath, "oldPath"),
                 LinuxConstants.AT_FDCWD, NativePaths.path(arena, newPath, "newPath")),
                 "\"" + oldPath + "\" -> \"" + newPath + "\"");
+        }
+    }
+
+    @Override
+    public String readlink(final String path) throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            // one byte more than the longest answer: a result that fills the buffer was cut
+            final MemorySegment target = arena.allocate(READLINK_MAX + 1);
+            final long n = check(Syscall.READLINKAT,
+                raw.readlinkat(LinuxConstants.AT_FDCWD, NativePaths.path(arena, path, "path"), target),
+                "\"" + path + "\"");
+            if (n > READLINK_MAX)
+            {
+                throw new SyscallException(Syscall.READLINKAT, Errno.ENAMETOOLONG,
+                    "\"" + path + "\": target longer than " + READLINK_MAX + " bytes");
+            }
+            final byte[] bytes = target.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 }

@@ -195,6 +195,12 @@ public final class LibC
             "unlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
     }
 
+    static final class Readlinkat
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "readlinkat", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    }
+
     static final class Mkdirat
     {
         static final MethodHandle MH = errnoCapturing(

@@ -80,6 +80,7 @@ public final class SyscallDispatcher
             case FTRUNCATE -> (int)LibC.Ftruncate.MH.invokeExact(capture, (int)a0, a1);
             case GETDENTS64 -> (long)LibC.Getdents64.MH.invokeExact(capture, (int)a0, a1, a2);
             case UNLINKAT -> (int)LibC.Unlinkat.MH.invokeExact(capture, (int)a0, a1, (int)a2);
+            case READLINKAT -> (long)LibC.Readlinkat.MH.invokeExact(capture, (int)a0, a1, a2, a3);
             case MKDIRAT -> (int)LibC.Mkdirat.MH.invokeExact(capture, (int)a0, a1, (int)a2);
             case RENAMEAT -> (int)LibC.Renameat.MH.invokeExact(capture, (int)a0, a1, (int)a2, a3);
             case SOCKET -> (int)LibC.Socket.MH.invokeExact(capture, (int)a0, (int)a1, (int)a2);
