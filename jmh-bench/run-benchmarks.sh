@@ -81,7 +81,9 @@ step() { # name, command...
     echo "   contended ${CONTENDED}% of the time"
     if (( CONTENDED <= 5 )); then break; fi
   done
-  echo "$name attempt=$i contended=${CONTENDED}% at $(date -u +%H:%M:%SZ)" >> "$OUT/contention.txt"
+  local kept=$i
+  if (( i > ATTEMPTS )); then kept="$ATTEMPTS (last)"; fi
+  echo "$name attempt=$kept contended=${CONTENDED}% at $(date -u +%H:%M:%SZ)" >> "$OUT/contention.txt"
   grep -E '^(Benchmark|[A-Za-z0-9]+Benchmark\.)|^(median|min|max) |offload-bench|WARNING: could' \
     "$OUT/$name.log" || true
 }

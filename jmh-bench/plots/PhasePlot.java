@@ -517,7 +517,14 @@ public final class PhasePlot
                 labelY = hi - 5;
             }
             svg.text(cx, labelY, axis.label(b.nanos()), 11, "middle", "normal", "#222");
-            svg.text(cx, base + 15, b.label(), 10.5, "middle", "normal", "#222");
+            if (b.label().length() * 10.5 * 0.55 > slot - 4) // would run into its neighbours: slant it
+            {
+                svg.text(cx + 4, base + 12, b.label(), 10.5, "end", "normal", "#222", -30);
+            }
+            else
+            {
+                svg.text(cx, base + 15, b.label(), 10.5, "middle", "normal", "#222");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.offload.bench.http;
 
+import io.offload.api.PhaseRecording;
 import io.offload.api.SyscallException;
 import io.offload.examples.http.HttpDemo;
 import io.offload.examples.http.HttpServer;
@@ -225,6 +226,9 @@ public final class HttpComparison
                 // unpinned threads keep the process's mask; only then confine this thread, whose mask the accept
                 // thread and the virtual-thread carriers inherit.
                 final OffloadRuntime runtime = HttpServer.defaultRuntime();
+                // 1 call in 64 timed (no measurable cost, jmh-bench/README.md): the phases printed at the stop
+                // say where an offloaded request's time goes
+                runtime.phaseRecording(PhaseRecording.sampled(64));
                 pinIfAsked(options.connCpu());
                 final HttpServer server = HttpServer.builder().port(options.port()).documentRoot(root)
                     .runtime(runtime).build().start();
@@ -294,6 +298,8 @@ public final class HttpComparison
                 server.stop(GRACE);
                 if (runtime != null)
                 {
+                    System.out.println("--- offload runtime at the stop (phases: 1 call in 64):");
+                    System.out.println(runtime.stats().toMarkdown());
                     runtime.close(); // given to the server, so it is ours to close
                 }
             }
