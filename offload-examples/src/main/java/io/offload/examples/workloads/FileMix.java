@@ -322,7 +322,7 @@ public final class FileMix
             }
             catch (final IOException | RuntimeException ex)
             {
-                deleteAll(dir, files);
+                SourceTree.delete(dir, files);
                 throw ex;
             }
             return new DataSet(dir, files, config);
@@ -403,34 +403,11 @@ public final class FileMix
         {
             try
             {
-                deleteAll(dir, files);
+                SourceTree.delete(dir, files);
             }
             finally
             {
                 arena.close();
-            }
-        }
-
-        private static void deleteAll(final Path dir, final List<Path> files)
-        {
-            for (final Path file : files)
-            {
-                try
-                {
-                    Files.deleteIfExists(file);
-                }
-                catch (final IOException ignored)
-                {
-                    // best effort: the directory delete reports what is left
-                }
-            }
-            try
-            {
-                Files.deleteIfExists(dir);
-            }
-            catch (final IOException ex)
-            {
-                System.err.println("could not delete " + dir + ": " + ex);
             }
         }
     }

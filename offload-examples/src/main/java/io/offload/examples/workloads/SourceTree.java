@@ -243,7 +243,13 @@ public final class SourceTree implements AutoCloseable
         }
     }
 
-    private static void delete(final Path dir, final List<Path> files)
+    /**
+     * Best-effort removal of generated files and then their directory; what is left is reported on stderr.
+     *
+     * @param dir   the directory.
+     * @param files the files in it.
+     */
+    static void delete(final Path dir, final List<Path> files)
     {
         for (final Path file : files)
         {
