@@ -8,6 +8,12 @@ import java.util.concurrent.CompletableFuture;
  * exceptionally with a {@link SyscallException}. Futures are completed on the runtime's completion thread, never on
  * a server thread, so a dependent stage cannot stall a server. A buffer must stay alive (its arena open) until
  * the future completes.
+ * <p>
+ * There is one completion thread per runtime, and the non-async dependent stages ({@code thenApply},
+ * {@code thenRun}, ...) of a future it completes run on it: keep them short, or use the {@code ...Async} variants
+ * with an executor of your own. A stage that blocks delays the completion of every other future of the runtime, and
+ * {@code cancel} (which waits until the server has settled the call, so that a cancelled future never hides data a
+ * call already moved) waits with it.
  */
 public interface AsyncSyscalls
 {
