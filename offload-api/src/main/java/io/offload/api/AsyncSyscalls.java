@@ -9,11 +9,13 @@ import java.util.concurrent.CompletableFuture;
  * a server thread, so a dependent stage cannot stall a server. A buffer must stay alive (its arena open) until
  * the future completes.
  * <p>
- * There is one completion thread per runtime, and the non-async dependent stages ({@code thenApply},
+ * By default there is one completion thread per runtime, and the non-async dependent stages ({@code thenApply},
  * {@code thenRun}, ...) of a future it completes run on it: keep them short, or use the {@code ...Async} variants
- * with an executor of your own. A stage that blocks delays the completion of every other future of the runtime, and
- * {@code cancel} (which waits until the server has settled the call, so that a cancelled future never hides data a
- * call already moved) waits with it.
+ * with an executor of your own. A stage that blocks there delays the completion of every other future of the
+ * runtime and the wake-up of virtual threads waiting on blocking calls, and {@code cancel} (which waits until the
+ * call is settled, so that a cancelled future never hides data a call already moved) waits with it. A runtime built
+ * with an async executor ({@code OffloadRuntime.Builder.asyncExecutor}, or {@code asyncOnVirtualThreads()} /
+ * {@code -Doffload.async.executor=virtual}) completes futures there instead, and a blocking stage holds nothing else.
  */
 public interface AsyncSyscalls
 {

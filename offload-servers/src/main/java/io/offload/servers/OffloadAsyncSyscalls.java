@@ -14,6 +14,8 @@ import io.offload.servers.agent.ServerPort;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongFunction;
 
 /**
@@ -25,10 +27,17 @@ import java.util.function.LongFunction;
 final class OffloadAsyncSyscalls implements AsyncSyscalls
 {
     private final OffloadGate gate;
+    private final Executor executor;
 
-    OffloadAsyncSyscalls(final OffloadGate gate)
+    /**
+     * @param gate     where calls go.
+     * @param executor where futures are completed (and so where their non-async dependent stages run), or null for
+     *                 the completion thread itself.
+     */
+    OffloadAsyncSyscalls(final OffloadGate gate, final Executor executor)
     {
         this.gate = gate;
+        this.executor = executor;
     }
 
     /**
@@ -71,8 +80,9 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
          * Cancel the call, deciding from its entry rather than from the future, so that a cancelled future never
          * hides a call that has already moved data: a call no server has taken yet is dropped at once; one that
          * waits (a socket with no data) is taken out of its server's wait queue; one that is running, or already
-         * done, finishes with its result. This waits until the server has settled the call (except on the
-         * completion thread, where waiting would deadlock) and returns true only if the call was cancelled.
+         * done, finishes with its result. This waits until the call is settled and this future completed (except on
+         * the completion thread, where waiting would deadlock; from a stage on a single-threaded async executor it
+         * would too, so cancel elsewhere) and returns true only if the call was cancelled.
          */
         @Override
         public boolean cancel(final boolean mayInterruptIfRunning)
@@ -101,6 +111,23 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
 
         @Override
         public void onResult(final long result)
+        {
+            if (executor != null && Completer.isCompletionThread())
+            {
+                try
+                {
+                    executor.execute(() -> deliver(result));
+                    return;
+                }
+                catch (final RejectedExecutionException ex)
+                {
+                    // a shut-down or saturated executor must not lose the result: complete it here instead
+                }
+            }
+            deliver(result);
+        }
+
+        private void deliver(final long result)
         {
             try
             {

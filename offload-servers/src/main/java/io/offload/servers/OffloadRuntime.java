@@ -53,6 +53,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -96,6 +99,7 @@ public final class OffloadRuntime implements AutoCloseable
     private final PhaseRecorder recorder;
     private final AdaptiveTuner tuner;
     private final ServerGroupImpl fdOwnerGroup;
+    private final ExecutorService ownedAsyncExecutor; // null unless offload.async.executor=virtual
     private volatile int state = OPEN;
     private io.offload.servers.jmx.OffloadMBeans jmx; // null until started, or where JMX is off or failed
 
@@ -155,7 +159,11 @@ public final class OffloadRuntime implements AutoCloseable
             null;
         this.gate = new OffloadGate(this, config);
         this.syscalls = new GateSyscalls(gate);
-        this.async = new OffloadAsyncSyscalls(gate);
+        this.ownedAsyncExecutor = config.asyncExecutor == null && config.asyncOnVirtualThreads ?
+            Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("offload-async-", 0).factory()) : null;
+        this.async = new OffloadAsyncSyscalls(gate,
+            config.asyncExecutor != null ? config.asyncExecutor : ownedAsyncExecutor);
         this.sockets = new GateSockets(new ClassGate(gate, routes[Syscall.SOCKET.op()]));
         this.completerRunner = new AgentRunner(
             new BusySpinIdleStrategy(), errorHandler, (AtomicCounter)null, completer);
@@ -488,6 +496,10 @@ public final class OffloadRuntime implements AutoCloseable
         }
         failure = closeQuietly(completerRunner, failure);
         completer.drainAll();
+        if (ownedAsyncExecutor != null)
+        {
+            ownedAsyncExecutor.shutdown(); // queued completions still run; a blocked dependent stage is not waited for
+        }
         while (System.nanoTime() < deadline && pool.countNotFree() > 0)
         {
             parkBriefly(); // callers read their results and give their entries back
@@ -585,6 +597,11 @@ public final class OffloadRuntime implements AutoCloseable
         public static final String PHASES_PROP = "offload.phases";
         /** System property: how long close() waits for calls in flight, in milliseconds. */
         public static final String SHUTDOWN_TIMEOUT_PROP = "offload.shutdown.timeoutMs";
+        /**
+         * System property: where async futures are completed, {@code completion} (the runtime's completion thread,
+         * the default) or {@code virtual} (a virtual thread per completion, owned by the runtime).
+         */
+        public static final String ASYNC_EXECUTOR_PROP = "offload.async.executor";
         /** System property: a core layout in compact form, e.g. {@code app=0 file=1} (see {@link CoreLayout}). */
         public static final String LAYOUT_PROP = "offload.layout";
 
@@ -617,6 +634,9 @@ public final class OffloadRuntime implements AutoCloseable
         private long adaptiveMinSamples = 200;
         private long adaptivePeriodNanos = TimeUnit.MILLISECONDS.toNanos(100);
         private CoreLayout layout;
+        private Executor asyncExecutor;
+        private boolean asyncOnVirtualThreads = asyncOnVirtualThreads(System.getProperty(ASYNC_EXECUTOR_PROP,
+            "completion"));
 
         private Builder()
         {
@@ -646,6 +666,53 @@ public final class OffloadRuntime implements AutoCloseable
             }
             this.layout = coreLayout;
             return this;
+        }
+
+        /**
+         * Complete the futures of {@link OffloadRuntime#async()} on this executor instead of the runtime's one
+         * completion thread, so that their non-async dependent stages ({@code thenApply}, {@code thenRun}, ...) run
+         * there and a stage that blocks cannot delay other completions or the wake-up of virtual threads waiting
+         * on blocking calls. The runtime does not shut it down. A completion it rejects runs on the completion
+         * thread, so none is lost.
+         *
+         * @param executor e.g. {@code Executors.newVirtualThreadPerTaskExecutor()}; null for the completion thread.
+         * @return this.
+         */
+        public Builder asyncExecutor(final Executor executor)
+        {
+            this.asyncExecutor = executor;
+            this.asyncOnVirtualThreads = false;
+            return this;
+        }
+
+        /**
+         * Complete async futures on a virtual thread each, from an executor the runtime owns and shuts down on
+         * close ({@code -Doffload.async.executor=virtual}).
+         *
+         * @return this.
+         */
+        public Builder asyncOnVirtualThreads()
+        {
+            this.asyncExecutor = null;
+            this.asyncOnVirtualThreads = true;
+            return this;
+        }
+
+        /** @return the executor given for async completions, or null (completion thread, or owned virtual threads). */
+        public Executor asyncExecutor()
+        {
+            return asyncExecutor;
+        }
+
+        private static boolean asyncOnVirtualThreads(final String value)
+        {
+            return switch (value.trim().toLowerCase(Locale.ROOT))
+            {
+                case "completion" -> false;
+                case "virtual" -> true;
+                default -> throw new IllegalArgumentException("unknown " + ASYNC_EXECUTOR_PROP + " '" + value +
+                    "': use completion (the runtime's completion thread) or virtual (a virtual thread each)");
+            };
         }
 
         /** @return the core layout given, or null. */
