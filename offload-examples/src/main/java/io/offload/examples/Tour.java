@@ -23,6 +23,8 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 
+import static io.offload.examples.Json.quote;
+
 /**
  * The guided tour: the same four system calls run directly on the caller's thread ({@link DirectSyscalls#raw()})
  * and offloaded to one pinned FILE server ({@link OffloadRuntime#raw()}), timed side by side, then the runtime's
@@ -385,35 +387,6 @@ public final class Tour
         private static String number(final double value)
         {
             return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2f", value) : "null";
-        }
-
-        static String quote(final String s)
-        {
-            final StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-            for (int i = 0; i < s.length(); i++)
-            {
-                final char c = s.charAt(i);
-                switch (c)
-                {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    default ->
-                    {
-                        if (c < 0x20)
-                        {
-                            out.append(String.format(Locale.ROOT, "\\u%04x", (int)c));
-                        }
-                        else
-                        {
-                            out.append(c);
-                        }
-                    }
-                }
-            }
-            return out.append('"').toString();
         }
     }
 

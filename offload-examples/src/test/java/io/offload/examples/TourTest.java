@@ -137,7 +137,7 @@ class TourTest
     @Test
     void jsonEscapesStrings()
     {
-        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", Tour.Report.quote("a\"b\\c\nd\u0001"));
+        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", Json.quote("a\"b\\c\nd\u0001"));
     }
 
     /**

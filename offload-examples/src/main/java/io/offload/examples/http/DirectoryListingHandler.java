@@ -8,6 +8,7 @@ import io.offload.api.RawSyscalls;
 import io.offload.api.StatxDescriptor;
 import io.offload.api.SyscallException;
 import io.offload.api.Syscalls;
+import io.offload.examples.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.offload.examples.Json.quote;
+
 /**
  * The data behind the phase plot (GenerOS Figures 5 and 6): each of getpid, open+close, stat and a 4 KiB pread
  * made N times offloaded with phase recording ALL, and N times directly on the caller's thread, each direct call
@@ -467,33 +469,5 @@ public final class PhaseExport
     private static String number(final double value)
     {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1f", value) : "null";
-    }
-
-    static String quote(final String s)
-    {
-        final StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++)
-        {
-            final char c = s.charAt(i);
-            switch (c)
-            {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                default ->
-                {
-                    if (c < 0x20)
-                    {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

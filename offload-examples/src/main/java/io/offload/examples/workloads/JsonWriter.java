@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 
+import static io.offload.examples.Json.quote;
+
 /**
  * Just enough JSON writing for a report, by hand so the examples need no JSON library: objects and arrays, one
  * member per line, two spaces per level, commas where they belong. Non-finite numbers are written as null.
@@ -144,34 +146,5 @@ final class JsonWriter
     {
         out.append('\n');
         out.append("  ".repeat(open.size()));
-    }
-
-    static String quote(final String s)
-    {
-        final StringBuilder q = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++)
-        {
-            final char c = s.charAt(i);
-            switch (c)
-            {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                case '\r' -> q.append("\\r");
-                case '\t' -> q.append("\\t");
-                default ->
-                {
-                    if (c < 0x20)
-                    {
-                        q.append(String.format(Locale.ROOT, "\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        q.append(c);
-                    }
-                }
-            }
-        }
-        return q.append('"').toString();
     }
 }

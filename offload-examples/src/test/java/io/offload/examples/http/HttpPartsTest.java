@@ -1,5 +1,7 @@
 package io.offload.examples.http;
 
+import io.offload.examples.Json;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

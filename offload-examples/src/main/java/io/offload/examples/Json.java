@@ -1,12 +1,13 @@
-package io.offload.examples.http;
+package io.offload.examples;
 
 /**
- * The little JSON the directory listing needs, written by hand: a quoted, escaped string. Escaping follows RFC 8259
+ * The little JSON the example programs write by hand (the HTTP demo's directory listing, the reports of the tour,
+ * the workloads and the phase export): a quoted, escaped string. Escaping follows RFC 8259
  * section 7: quote, backslash and every control character below U+0020 are escaped; U+2028 and U+2029 too, so the
  * output is also safe inside a JavaScript string. A lone surrogate (a file name that was not valid UTF-16) is
  * replaced by U+FFFD, because JSON text must be valid Unicode.
  */
-final class Json
+public final class Json
 {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final char LINE_SEPARATOR = (char)0x2028;
@@ -21,7 +22,7 @@ final class Json
      * @param value the string; null is written as {@code null}.
      * @return {@code out}.
      */
-    static StringBuilder string(final StringBuilder out, final String value)
+    public static StringBuilder string(final StringBuilder out, final String value)
     {
         if (value == null)
         {
@@ -64,5 +65,14 @@ final class Json
             }
         }
         return out.append('"');
+    }
+
+    /**
+     * @param value the string; null is written as {@code null}.
+     * @return it as a JSON string.
+     */
+    public static String quote(final String value)
+    {
+        return string(new StringBuilder(value == null ? 4 : value.length() + 2), value).toString();
     }
 }
