@@ -102,6 +102,13 @@ public class EchoBenchmark
         EchoLoop echo;
         long seq;
 
+        /** The benchmark thread must still be on its CPU. */
+        @Setup(Level.Iteration)
+        public void check()
+        {
+            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
+        }
+
         void open(final Sockets sockets, final String name) throws Exception
         {
             arena = Arena.ofShared();
@@ -214,12 +221,6 @@ public class EchoBenchmark
             roundTrip();
         }
 
-        @Setup(Level.Iteration)
-        public void check()
-        {
-            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
-        }
-
         @TearDown(Level.Trial)
         public void tearDown() throws Exception
         {
@@ -250,12 +251,6 @@ public class EchoBenchmark
             open(DirectSyscalls.sockets(), "echo-direct");
             BenchSupport.pin(BenchSupport.CALLER_CPU, "benchmark thread");
             roundTrip();
-        }
-
-        @Setup(Level.Iteration)
-        public void check()
-        {
-            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
         }
 
         @TearDown(Level.Trial)
