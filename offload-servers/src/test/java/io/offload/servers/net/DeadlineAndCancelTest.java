@@ -207,18 +207,7 @@ class DeadlineAndCancelTest
         try (OffloadRuntime runtime = NetTestSupport.networkRuntime())
         {
             final Listener listener = runtime.sockets().listen(NetTestSupport.anyPort(), 16);
-            final CompletableFuture<Connection> accept = new CompletableFuture<>();
-            Thread.ofVirtual().start(() ->
-            {
-                try
-                {
-                    accept.complete(listener.accept());
-                }
-                catch (final Throwable ex)
-                {
-                    accept.completeExceptionally(ex);
-                }
-            });
+            final CompletableFuture<Connection> accept = NetTestSupport.onVirtualThread(() -> listener.accept());
             awaitWaiting(runtime, w -> w == 1, "the accept to wait");
             listener.close();
             final ExecutionException failed =

@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongPredicate;
 
@@ -35,6 +37,30 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 final class NetTestSupport
 {
+    /**
+     * Run one call on a new virtual thread, its result or what it threw in the future returned.
+     *
+     * @param call the call.
+     * @param <T>  its result type.
+     * @return the call's outcome.
+     */
+    static <T> CompletableFuture<T> onVirtualThread(final Callable<T> call)
+    {
+        final CompletableFuture<T> outcome = new CompletableFuture<>();
+        Thread.ofVirtual().start(() ->
+        {
+            try
+            {
+                outcome.complete(call.call());
+            }
+            catch (final Throwable ex)
+            {
+                outcome.completeExceptionally(ex);
+            }
+        });
+        return outcome;
+    }
+
     /** 127.0.0.1: the tests use IPv4 loopback only. */
     static final InetAddress LOOPBACK = loopback();
 

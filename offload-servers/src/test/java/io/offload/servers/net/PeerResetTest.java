@@ -46,18 +46,7 @@ class PeerResetTest
             Arena arena = Arena.ofShared())
         {
             final MemorySegment buf = arena.allocate(64);
-            final CompletableFuture<Long> read = new CompletableFuture<>();
-            Thread.ofVirtual().start(() ->
-            {
-                try
-                {
-                    read.complete(pair.server().read(buf));
-                }
-                catch (final Throwable ex)
-                {
-                    read.completeExceptionally(ex);
-                }
-            });
+            final CompletableFuture<Long> read = NetTestSupport.onVirtualThread(() -> pair.server().read(buf));
             awaitWaiting(runtime, w -> w == 1, "the read to wait");
             reset(pair);
             try
@@ -128,18 +117,7 @@ class PeerResetTest
             Arena arena = Arena.ofShared())
         {
             final MemorySegment big = arena.allocate(64L * 1024 * 1024);
-            final CompletableFuture<Long> write = new CompletableFuture<>();
-            Thread.ofVirtual().start(() ->
-            {
-                try
-                {
-                    write.complete(pair.server().write(big));
-                }
-                catch (final Throwable ex)
-                {
-                    write.completeExceptionally(ex);
-                }
-            });
+            final CompletableFuture<Long> write = NetTestSupport.onVirtualThread(() -> pair.server().write(big));
             awaitWaiting(runtime, w -> w == 1, "the write to wait for the peer to read");
             reset(pair);
             try
