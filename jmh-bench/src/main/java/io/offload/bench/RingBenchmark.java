@@ -205,6 +205,20 @@ public class RingBenchmark
         volatile boolean running;
         Thread consumer;
 
+        /** The producer (benchmark thread) must still be on its CPU. */
+        @Setup(Level.Iteration)
+        public void check()
+        {
+            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
+        }
+
+        /** Stop the consumer thread. */
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException
+        {
+            stop();
+        }
+
         void start(final String impl, final boolean echo)
         {
             out = Lane.create(impl);
@@ -264,18 +278,6 @@ public class RingBenchmark
         {
             start(impl, false);
         }
-
-        @Setup(Level.Iteration)
-        public void check()
-        {
-            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws InterruptedException
-        {
-            stop();
-        }
     }
 
     /** A lane out and a lane back, the consumer echoing. */
@@ -289,18 +291,6 @@ public class RingBenchmark
         public void setUp()
         {
             start(impl, true);
-        }
-
-        @Setup(Level.Iteration)
-        public void check()
-        {
-            BenchSupport.checkOn(BenchSupport.CALLER_CPU);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws InterruptedException
-        {
-            stop();
         }
     }
 
