@@ -40,12 +40,24 @@ class AsyncExecutorTest
             final CountDownLatch release = new CountDownLatch(1);
             final CountDownLatch entered = new CountDownLatch(1);
             final AtomicReference<String> stageThread = new AtomicReference<>();
-            final CompletableFuture<Void> blocked = runtime.async().getpid().thenRun(() ->
+            CompletableFuture<Void> blocked = null;
+            // a call that completes before thenRun attaches runs the stage on this thread: try until one does not
+            for (int attempt = 0; attempt < 1_000 && entered.getCount() > 0; attempt++)
             {
-                stageThread.set(Thread.currentThread().getName());
-                entered.countDown();
-                awaitQuietly(release);
-            });
+                blocked = runtime.async().getpid().thenRun(() ->
+                {
+                    if (Thread.currentThread().getName().startsWith("offload-async-"))
+                    {
+                        stageThread.set(Thread.currentThread().getName());
+                        entered.countDown();
+                        awaitQuietly(release);
+                    }
+                });
+                while (!blocked.isDone() && entered.getCount() > 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
             try
             {
                 assertTrue(entered.await(20, TimeUnit.SECONDS), "the blocking stage started");

@@ -502,7 +502,13 @@ class DeadlineAndCancelTest
                 NetTestSupport.await(() -> asyncBuf.get(ValueLayout.JAVA_BYTE, 0) == 'x',
                     "the server to read the byte into the async read's buffer");
                 awaitWaiting(runtime, w -> w == 0, "the read to leave the wait queue");
-                cancelReturned = read.cancel(true);
+                // cancel() waits for the held completion thread: run it aside, release once it has asked and waits
+                final CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
+                final Thread canceller = Thread.ofPlatform().start(() -> cancelled.complete(read.cancel(true)));
+                NetTestSupport.await(() -> canceller.getState() == Thread.State.TIMED_WAITING || cancelled.isDone(),
+                    "cancel() to request the cancel and wait for the call to settle");
+                release.countDown();
+                cancelReturned = cancelled.get(20, TimeUnit.SECONDS);
             }
             finally
             {
