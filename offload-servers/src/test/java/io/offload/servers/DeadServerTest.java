@@ -4,13 +4,10 @@ import io.offload.api.Errno;
 import io.offload.api.SyscallClass;
 import io.offload.api.SyscallException;
 import io.offload.api.WaitStrategy;
-import org.agrona.concurrent.AgentRunner;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.lang.reflect.Field;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,18 +54,8 @@ class DeadServerTest
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static void stopServers(final OffloadRuntime runtime) throws Exception
     {
-        final Field field = OffloadRuntime.class.getDeclaredField("runners");
-        field.setAccessible(true);
-        for (final AgentRunner runner : (List<AgentRunner>)field.get(runtime))
-        {
-            if (runner.agent().roleName().startsWith("offload-file"))
-            {
-                runner.close();
-                assertTrue(runner.isClosed());
-            }
-        }
+        ServerKiller.stop(runtime, "offload-file");
     }
 }

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -90,6 +91,7 @@ public final class SyscallServer implements Agent
     private final HandleConsumer batchCollector = this::collect;
     private final HandleConsumer controlHandler = this::onControl;
     private final HandleConsumer resumer = this::resume;
+    private final HandleConsumer settler = this::settleSubmitted;
     private final Reactor.EventHandler readyHandler = this::onReady;
 
     private ServerPort[] fdOwners;
@@ -98,6 +100,10 @@ public final class SyscallServer implements Agent
     private CallContext context;
     private Reactor reactor;
     private int batchSize;
+    private int[] startOrder; // the batch being started: entries startOrder[startNext..startEnd) are still SUBMITTED
+    private int startNext;
+    private int startEnd;
+    private int current = -1; // the entry being run: RUNNING, and in neither queue until its attempt returns
     private long dutyCycles;
     private long nextDeadlineScan;
     private long earliestDeadline = Long.MAX_VALUE;
@@ -233,7 +239,7 @@ public final class SyscallServer implements Agent
     {
         if (size == 1)
         {
-            start(batch[0]);
+            startAll(batch, 1);
             return;
         }
         final int[] counts = opCounts;
@@ -251,9 +257,17 @@ public final class SyscallServer implements Agent
             final int handle = batch[i];
             cohort[counts[opOf(handle)]++] = handle;
         }
+        startAll(cohort, size);
+    }
+
+    private void startAll(final int[] handles, final int size)
+    {
+        startOrder = handles;
+        startEnd = size;
         for (int i = 0; i < size; i++)
         {
-            start(cohort[i]);
+            startNext = i + 1;
+            start(handles[i]);
         }
     }
 
@@ -274,6 +288,7 @@ public final class SyscallServer implements Agent
             counters.add(CANCELLED, 1);
             return;
         }
+        current = handle;
         final long deadline = entries.deadline(handle);
         if (deadline != 0 && System.nanoTime() - deadline >= 0)
         {
@@ -293,6 +308,7 @@ public final class SyscallServer implements Agent
                 page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, 0L); // progress starts at 0
             }
             attempt(handle);
+            current = -1;
             return;
         }
         if (CallHandlers.isClose(op))
@@ -405,6 +421,11 @@ public final class SyscallServer implements Agent
             {
                 owner.server().wake();
             }
+            if (!owner.isRunning() &&
+                SyscallEntryDescriptor.casStatus(page, offset, STATUS_SUBMITTED, STATUS_RUNNING))
+            {
+                finish(handle, progressOr(handle, -Errno.ECANCELED)); // the owner died: its ring is drained no more
+            }
             return true;
         }
         // full: take it back, unless its caller cancelled it meanwhile (then the caller has completed it)
@@ -432,6 +453,7 @@ public final class SyscallServer implements Agent
         for (int i = 0; i < ready; i++)
         {
             final int handle = runQueue.poll();
+            current = handle;
             final long deadline = entries.deadline(handle);
             if (deadline != 0 && System.nanoTime() - deadline >= 0)
             {
@@ -441,6 +463,7 @@ public final class SyscallServer implements Agent
             {
                 attempt(handle);
             }
+            current = -1;
         }
         return ready;
     }
@@ -548,6 +571,10 @@ public final class SyscallServer implements Agent
 
     private void finish(final int handle, final long result)
     {
+        if (handle == current)
+        {
+            current = -1; // DONE below: once its caller frees it, the handle may be another call's
+        }
         if ((entries.lvFlags(handle) & FLAG_RECORD_PHASES) != 0)
         {
             pool.page(handle).set(ValueLayout.JAVA_LONG, pool.offset(handle) + T_HANDLED_OFFSET, System.nanoTime());
@@ -627,6 +654,14 @@ public final class SyscallServer implements Agent
         port.running = false;
         try
         {
+            settleAll();
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+        try
+        {
             if (reactor != null)
             {
                 reactor.close();
@@ -640,6 +675,80 @@ public final class SyscallServer implements Agent
             }
         }
         LOG.debug("{} stopped", roleName);
+    }
+
+    /**
+     * A server that stops, whether the runtime is closing or its thread died (an {@code Error} out of the duty
+     * cycle, an interrupt, a closed runner), completes every call it holds, so none of their callers hangs: calls
+     * that waited or were in progress end with what they had done (bytes moved) or ECANCELED, the one that was
+     * running when the thread died with EIO (whether it happened is unknown), and calls still in its ring with
+     * ECANCELED. Callers that publish after this drain see {@code running} false and take their entry back.
+     */
+    private void settleAll()
+    {
+        VarHandle.fullFence(); // running=false, then the loads of the ring's producer index: pairs with publishers
+        final int running = current;
+        current = -1;
+        if (running >= 0 && !waitQueue.contains(running) &&
+            SyscallEntryDescriptor.lvStatus(pool.page(running), pool.offset(running)) == STATUS_RUNNING)
+        {
+            finish(running, progressOr(running, -Errno.EIO));
+        }
+        while (startNext < startEnd)
+        {
+            settleSubmitted(startOrder[startNext++]);
+        }
+        while (!runQueue.isEmpty())
+        {
+            final int handle = runQueue.poll();
+            finish(handle, progressOr(handle, -Errno.ECANCELED));
+        }
+        int handle;
+        while ((handle = waitQueue.first()) >= 0)
+        {
+            waitQueue.remove(handle);
+            finishWaiting(handle, -Errno.ECANCELED);
+        }
+        final long giveUp = System.nanoTime() + 1_000_000_000L;
+        while (!ring.isEmpty())
+        {
+            // a publisher that has claimed a slot writes it next: wait for it rather than lose its call
+            if (ring.drain(settler, Integer.MAX_VALUE) == 0)
+            {
+                if (System.nanoTime() - giveUp > 0)
+                {
+                    LOG.warn("{} stopped with a ring slot claimed and never written", roleName);
+                    break;
+                }
+                Thread.onSpinWait();
+            }
+        }
+        control.drain(ignored -> { }, Integer.MAX_VALUE); // cancellations of calls settled above
+        counters.soCounter(WAITING_NOW, 0);
+    }
+
+    private void settleSubmitted(final int handle)
+    {
+        if (SyscallEntryDescriptor.casStatus(pool.page(handle), pool.offset(handle), STATUS_SUBMITTED, STATUS_RUNNING))
+        {
+            // only a forwarded call (FLAG_RESUME) has progress in its result field; a fresh one has a stale value
+            final boolean forwarded = (entries.lvFlags(handle) & SyscallEntryDescriptor.FLAG_RESUME) != 0;
+            finish(handle, forwarded ? progressOr(handle, -Errno.ECANCELED) : -Errno.ECANCELED);
+        }
+        else
+        {
+            counters.add(CANCELLED, 1); // its caller took it back
+        }
+    }
+
+    /**
+     * @return the bytes a resumable call has moved so far if any (kept in its result field), else {@code error}.
+     */
+    private long progressOr(final int handle, final long error)
+    {
+        final boolean resumable = CallHandlers.isResumable(opOf(handle));
+        final long progress = pool.page(handle).get(ValueLayout.JAVA_LONG, pool.offset(handle) + RESULT_OFFSET);
+        return resumable && progress > 0 ? progress : error;
     }
 
     @Override
