@@ -318,7 +318,26 @@ final class OffloadGate implements SyscallGate
             throw new IllegalStateException(
                 "router " + router + " chose server " + index + " of " + size + " for " + syscall.cName());
         }
-        return group.port(index);
+        final ServerPort chosen = group.port(index);
+        return chosen.isRunning() ? chosen : survivorAfter(group, index);
+    }
+
+    /**
+     * A server of the group died: the next one still running, or the dead one (its call then ends in ECANCELED)
+     * if none is. Calls bound to one socket do not come here: its fd lives in its server's reactor.
+     */
+    private static ServerPort survivorAfter(final ServerGroupImpl group, final int dead)
+    {
+        final int size = group.size();
+        for (int i = 1; i < size; i++)
+        {
+            final ServerPort next = group.port((dead + i) % size);
+            if (next.isRunning())
+            {
+                return next;
+            }
+        }
+        return group.port(dead);
     }
 
     private static void writeRequest(

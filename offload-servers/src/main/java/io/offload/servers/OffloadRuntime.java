@@ -473,6 +473,10 @@ public final class OffloadRuntime implements AutoCloseable
         {
             parkBriefly();
         }
+        for (final SyscallServer server : servers)
+        {
+            server.expectStop();
+        }
         for (final AgentRunner runner : runners)
         {
             failure = closeQuietly(runner, failure);

@@ -54,6 +54,30 @@ class DeadServerTest
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void callsGoToTheOtherServersOfTheClassAndTheDeathIsReported() throws Exception
+    {
+        final java.util.Queue<Throwable> reported = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (OffloadRuntime runtime = OffloadRuntime.builder().unpinnedServers(SyscallClass.FILE, 2)
+            .route(SyscallClass.PROCESS, SyscallClass.FILE).errorHandler(reported::add).build())
+        {
+            ServerKiller.stop(runtime, "offload-file-0");
+            final long pid = ProcessHandle.current().pid();
+            for (int i = 0; i < 1_000; i++)
+            {
+                assertEquals(pid, runtime.syscalls().getpid(), "call " + i + " with one of two servers dead");
+                assertEquals(pid, (long)runtime.async().getpid().get(30, TimeUnit.SECONDS));
+            }
+            assertEquals(1, reported.size(), "the death is reported once: " + reported);
+            final Throwable death = reported.peek();
+            assertInstanceOf(IllegalStateException.class, death);
+            assertTrue(death.getMessage().startsWith("offload-file-0 stopped while its runtime is open"),
+                death.getMessage());
+            assertEquals(1, runtime.stats().servers().get(0).errors());
+        }
+        assertEquals(1, reported.size(), "a close is not a death");
+    }
+
     private static void stopServers(final OffloadRuntime runtime) throws Exception
     {
         ServerKiller.stop(runtime, "offload-file");

@@ -108,6 +108,7 @@ public final class SyscallServer implements Agent
     private long nextDeadlineScan;
     private long earliestDeadline = Long.MAX_VALUE;
     private volatile boolean pinned;
+    private volatile boolean stopExpected;
 
     /**
      * @param syscallClass class served.
@@ -648,6 +649,14 @@ public final class SyscallServer implements Agent
         return offered;
     }
 
+    /**
+     * Say that this server is about to be stopped by its runtime's close, so its stop is not reported as a death.
+     */
+    public void expectStop()
+    {
+        stopExpected = true;
+    }
+
     @Override
     public void onClose()
     {
@@ -659,6 +668,13 @@ public final class SyscallServer implements Agent
         catch (final RuntimeException ex)
         {
             errorHandler.onError(ex);
+        }
+        if (!stopExpected)
+        {
+            counters.add(ERRORS, 1);
+            errorHandler.onError(new IllegalStateException(roleName + " stopped while its runtime is open: the " +
+                "calls it held completed with ECANCELED (EIO for the one it was running); new calls of its class " +
+                "go to the class's other servers, or fail with ECANCELED if none is left"));
         }
         try
         {
