@@ -2,14 +2,13 @@ package io.offload.servers;
 
 import io.offload.api.Phase;
 import io.offload.api.PhaseRecording;
-import io.offload.api.PhaseStats;
 import io.offload.api.Syscall;
 import io.offload.servers.routing.InlineRule;
 import io.offload.servers.stats.PhaseRecorder;
+import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -19,8 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * Adaptive routing: a daemon thread that, every period, compares each offloadable call's direct cost with its
  * hand-off cost (both from phase recordings) and flips it between INLINE and offloaded by the {@link InlineRule}.
  * To keep both figures current, one call in {@code probe} runs the other way (inline while offloaded, offloaded
- * while inline) and is recorded. Figures are cumulative medians since the runtime started, so a decision moves
- * only when the evidence has; the hysteresis keeps it from flapping.
+ * while inline) and is recorded. Each decision uses only the calls recorded since the previous one, waiting until
+ * both sides have {@code minSamples}, so a call whose costs change (a cache gone cold, a slower device, a busier
+ * server) is re-decided within one window rather than after as many calls as it has ever made; the hysteresis
+ * keeps it from flapping.
  */
 final class AdaptiveTuner implements AutoCloseable
 {
@@ -33,6 +34,7 @@ final class AdaptiveTuner implements AutoCloseable
     private final long periodNanos;
     private final boolean[] tunable = new boolean[Syscall.count()];
     private final AtomicIntegerArray inline = new AtomicIntegerArray(Syscall.count());
+    private final Window[] windows = new Window[Syscall.count()]; // tuner thread only
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -105,7 +107,7 @@ final class AdaptiveTuner implements AutoCloseable
         }
     }
 
-    void tune()
+    synchronized void tune()
     {
         for (int op = 0; op < tunable.length; op++)
         {
@@ -113,23 +115,76 @@ final class AdaptiveTuner implements AutoCloseable
             {
                 continue;
             }
-            final PhaseStats direct = recorder.directStats(op);
-            final List<PhaseStats> offloaded = recorder.offloadedStats(op);
-            if (direct == null || offloaded == null || direct.count() < minSamples ||
-                offloaded.get(Phase.TOTAL.ordinal()).count() < minSamples)
+            final Histogram direct = recorder.directTotal(op);
+            final Histogram total = recorder.offloadedPhase(op, Phase.TOTAL);
+            final Histogram handle = recorder.offloadedPhase(op, Phase.HANDLE);
+            if (direct == null || total == null || handle == null)
             {
                 continue;
             }
+            final Window window = windows[op] != null ? windows[op] : (windows[op] = new Window());
+            final Histogram directNow = window.direct.since(direct);
+            final Histogram totalNow = window.total.since(total);
+            final Histogram handleNow = window.handle.since(handle);
+            if (directNow.getTotalCount() < minSamples || totalNow.getTotalCount() < minSamples)
+            {
+                continue; // the window grows until both sides have enough calls
+            }
+            window.direct.moveTo(direct);
+            window.total.moveTo(total);
+            window.handle.moveTo(handle);
+            final long directP50 = directNow.getValueAtPercentile(50);
             final double handoff = Math.max(0,
-                offloaded.get(Phase.TOTAL.ordinal()).p50() - offloaded.get(Phase.HANDLE.ordinal()).p50());
+                totalNow.getValueAtPercentile(50) - handleNow.getValueAtPercentile(50));
             final boolean now = inline.get(op) != 0;
-            final boolean next = rule.inline(now, direct.p50(), handoff);
+            final boolean next = rule.inline(now, directP50, handoff);
             if (next != now)
             {
                 inline.set(op, next ? 1 : 0);
-                LOG.info("adaptive routing: {} now {} (direct p50 {} ns, hand-off p50 {} ns)",
-                    Syscall.fromOp(op).cName(), next ? "INLINE" : "offloaded", direct.p50(), (long)handoff);
+                LOG.info("adaptive routing: {} now {} (last {} direct calls p50 {} ns, last {} offloaded hand-off " +
+                    "p50 {} ns)", Syscall.fromOp(op).cName(), next ? "INLINE" : "offloaded",
+                    directNow.getTotalCount(), directP50, totalNow.getTotalCount(), (long)handoff);
             }
+        }
+    }
+
+    /**
+     * Where the last decision's evidence ended, per histogram: the next decision uses only what came after.
+     */
+    private static final class Window
+    {
+        final Since direct = new Since();
+        final Since total = new Since();
+        final Since handle = new Since();
+    }
+
+    private static final class Since
+    {
+        private Histogram start;
+
+        /**
+         * @return what {@code now} recorded after the start (all of it if the recordings were reset meanwhile).
+         */
+        Histogram since(final Histogram now)
+        {
+            final Histogram recent = now.copy();
+            if (start != null && start.getTotalCount() <= now.getTotalCount())
+            {
+                try
+                {
+                    recent.subtract(start);
+                }
+                catch (final IllegalArgumentException reset)
+                {
+                    return now.copy(); // reset and refilled past the old count: all of it is new
+                }
+            }
+            return recent;
+        }
+
+        void moveTo(final Histogram now)
+        {
+            start = now;
         }
     }
 

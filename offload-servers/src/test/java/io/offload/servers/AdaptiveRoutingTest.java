@@ -3,11 +3,13 @@ package io.offload.servers;
 import io.offload.api.CallStats;
 import io.offload.api.LinuxConstants;
 import io.offload.api.Phase;
+import io.offload.api.PhaseRecording;
 import io.offload.api.RuntimeStats;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallClass;
 import io.offload.servers.routing.InlineRule;
 import io.offload.servers.routing.RouteTable;
+import io.offload.servers.stats.PhaseRecorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +42,44 @@ class AdaptiveRoutingTest
         assertTrue(rule.inline(true, 550, 500), "just above the line: stays inline");
         assertFalse(rule.inline(true, 700, 500), "clearly above: back to offloaded");
         assertThrows(IllegalArgumentException.class, () -> new InlineRule(1.5));
+    }
+
+    @Test
+    void aCallWhoseCostChangesIsDecidedAgainWithinOneWindow()
+    {
+        final int op = Syscall.PREAD.op();
+        final boolean[] offloadable = new boolean[Syscall.count()];
+        offloadable[op] = true;
+        final PhaseRecorder recorder = new PhaseRecorder(PhaseRecording.ALL);
+        try (AdaptiveTuner tuner = new AdaptiveTuner(recorder, InlineRule.DEFAULT, 8, 200, 1, TimeUnit.HOURS,
+            offloadable, new boolean[Syscall.count()]))
+        {
+            // a cheap phase (a page-cache hit: 300 ns inline against a 900 ns hand-off), 10,000 calls of it
+            record(recorder, op, 10_000, 300, 1_000, 100);
+            tuner.tune();
+            assertTrue(tuner.isInline(Syscall.PREAD), "cheap: INLINE");
+
+            // then the cache goes cold: 20 us inline. 300 calls move the decision, not another 10,000
+            record(recorder, op, 300, 20_000, 21_000, 20_100);
+            tuner.tune();
+            assertFalse(tuner.isInline(Syscall.PREAD), "expensive now: offloaded again");
+
+            // too few calls since that decision: no new one, whatever they say
+            record(recorder, op, 50, 300, 1_000, 100);
+            tuner.tune();
+            assertFalse(tuner.isInline(Syscall.PREAD), "50 calls are not a window of 200");
+        }
+    }
+
+    private static void record(final PhaseRecorder recorder, final int op, final int calls, final long direct,
+        final long total, final long handle)
+    {
+        for (int i = 0; i < calls; i++)
+        {
+            recorder.recordDirect(op, direct);
+            recorder.offloaded(op).recordPhase(Phase.TOTAL, total);
+            recorder.offloaded(op).recordPhase(Phase.HANDLE, handle);
+        }
     }
 
     @Test

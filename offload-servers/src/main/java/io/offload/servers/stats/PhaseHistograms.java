@@ -96,6 +96,17 @@ public final class PhaseHistograms
     }
 
     /**
+     * @param phase a phase.
+     * @return a copy of its histogram so far (folds in what is pending). Reader side; allocates.
+     */
+    public synchronized Histogram copyOf(final Phase phase)
+    {
+        final int i = phase.ordinal();
+        fold(i);
+        return totals[i].copy();
+    }
+
+    /**
      * Forget everything recorded.
      */
     public synchronized void reset()

@@ -5,6 +5,7 @@ import io.offload.api.Phase;
 import io.offload.api.PhaseRecording;
 import io.offload.api.PhaseStats;
 import io.offload.api.Syscall;
+import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -125,22 +126,23 @@ public final class PhaseRecorder
 
     /**
      * @param op an op code.
-     * @return the inline duration so far, or null if none recorded.
+     * @return a copy of the inline durations so far, or null if none recorded. Reader side; allocates.
      */
-    public PhaseStats directStats(final int op)
+    public Histogram directTotal(final int op)
     {
         final PhaseHistograms dir = direct.getAcquire(op);
-        return dir == null ? null : dir.snapshot(Phase.TOTAL);
+        return dir == null ? null : dir.copyOf(Phase.TOTAL);
     }
 
     /**
-     * @param op an op code.
-     * @return the offloaded phases so far, or null if none recorded.
+     * @param op    an op code.
+     * @param phase a phase of the offloaded calls.
+     * @return a copy of that phase's durations so far, or null if none recorded. Reader side; allocates.
      */
-    public List<PhaseStats> offloadedStats(final int op)
+    public Histogram offloadedPhase(final int op, final Phase phase)
     {
         final PhaseHistograms off = offloaded.getAcquire(op);
-        return off == null ? null : off.snapshot();
+        return off == null ? null : off.copyOf(phase);
     }
 
     /**
