@@ -114,7 +114,11 @@ final class OffloadGate implements SyscallGate
         if (syscall == Syscall.CLOSE && group != null && runtime.fdOwnerGroup() != null)
         {
             // the fd's owner holds its waiters: close there, so they complete with EBADF before the fd goes
-            return call(runtime.fdOwnerGroup(), true, false, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+            return call(runtime.fdOwnerGroup(), true, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+        }
+        if (syscall == Syscall.CLOSE && runtime.state() != OffloadRuntime.OPEN)
+        {
+            return closeOnCaller(a0);
         }
         boolean probe = false;
         if (tuner != null && group != null)
@@ -126,7 +130,8 @@ final class OffloadGate implements SyscallGate
             }
             probe = (decision & 2) != 0;
         }
-        return call(group, false, probe, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+        final long result = call(group, false, probe, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+        return syscall == Syscall.CLOSE && result == -Errno.ECANCELED ? closeOnCaller(a0) : result;
     }
 
     /**
@@ -145,7 +150,27 @@ final class OffloadGate implements SyscallGate
     long call(final ServerGroupImpl group, final boolean fdAffine, final Syscall syscall, final long a0,
         final long a1, final long a2, final long a3, final long a4, final long a5, final long timeoutNanos)
     {
-        return call(group, fdAffine, false, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+        if (syscall != Syscall.CLOSE)
+        {
+            return call(group, fdAffine, false, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+        }
+        if (runtime.state() != OffloadRuntime.OPEN)
+        {
+            return closeOnCaller(a0);
+        }
+        final long result = call(group, fdAffine, false, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+        return result == -Errno.ECANCELED ? closeOnCaller(a0) : result;
+    }
+
+    /**
+     * A close always releases its fd: once the runtime is closing, or when the offloaded close did not run
+     * (ECANCELED: its server had stopped, or its caller was interrupted before a server took it), it runs on the
+     * caller. ECANCELED never follows a close that ran, so an fd is never closed twice.
+     */
+    private long closeOnCaller(final long fd)
+    {
+        inlineCalls.increment();
+        return DirectGate.INSTANCE.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0);
     }
 
     private long call(final ServerGroupImpl group, final boolean fdAffine, final boolean probe, final Syscall syscall,

@@ -151,6 +151,18 @@ class BadInputTest
     }
 
     @Test
+    void aCloseAfterTheRuntimeClosedStillReleasesTheFd() throws Exception
+    {
+        final OffloadRuntime runtime = OffloadRuntime.builder().unpinnedServers(SyscallClass.FILE, 1).build();
+        final int fd = runtime.syscalls().open("/dev/null", io.offload.api.LinuxConstants.O_RDONLY, 0);
+        runtime.close();
+        final java.nio.file.Path link = java.nio.file.Path.of("/proc/self/fd/" + fd);
+        assertTrue(java.nio.file.Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        runtime.syscalls().close(fd); // a close is the one call that still runs: on the caller, so no fd leaks
+        assertFalse(java.nio.file.Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS), "fd " + fd + " released");
+    }
+
+    @Test
     void cpuThatDoesNotExist()
     {
         try (OffloadRuntime unpinned = OffloadRuntime.builder().servers(SyscallClass.FILE, 1000).build())

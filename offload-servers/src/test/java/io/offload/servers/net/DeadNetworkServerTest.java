@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static io.offload.servers.net.NetTestSupport.assertErrno;
 import static io.offload.servers.net.NetTestSupport.awaitWaiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,13 +87,43 @@ class DeadNetworkServerTest
                 assertTrue(cancelled > 0, "calls made after the death are cancelled");
                 NetTestSupport.await(() -> runtime.stats().entriesInUse() == 0, "every entry to be given back");
                 assertEquals(0, NetTestSupport.waiting(runtime));
+
+                // their server is gone, yet closing the sockets releases their fds (the close runs on the caller)
+                for (final NetTestSupport.Pair pair : List.of(blocking, async))
+                {
+                    final int fd = pair.server().fd();
+                    pair.close();
+                    assertFalse(isOpen(fd), "fd " + fd + " released by Connection.close() after its server died");
+                }
             }
             finally
             {
-                blocking.peer().close(); // the sockets' own close goes to the dead server: the runtime's close is what's left
+                blocking.peer().close();
                 async.peer().close();
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void socketsClosedAfterTheirRuntimeReleaseTheirFds() throws Exception
+    {
+        final NetTestSupport.Pair pair;
+        try (OffloadRuntime runtime = NetTestSupport.networkRuntime())
+        {
+            pair = NetTestSupport.Pair.open(runtime.sockets());
+        }
+        final int connection = pair.server().fd();
+        final int listener = pair.listener().fd();
+        assertTrue(isOpen(connection) && isOpen(listener));
+        pair.close(); // try-with-resources in the other order: the runtime went first
+        assertFalse(isOpen(connection), "the connection's fd is released");
+        assertFalse(isOpen(listener), "the listener's fd is released");
+    }
+
+    private static boolean isOpen(final int fd)
+    {
+        return java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/fd/" + fd),
+            java.nio.file.LinkOption.NOFOLLOW_LINKS);
     }
 
     private static void kill(final OffloadRuntime runtime, final String death) throws Exception
