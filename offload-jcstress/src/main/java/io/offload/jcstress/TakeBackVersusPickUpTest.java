@@ -1,0 +1,49 @@
+package io.offload.jcstress;
+
+import io.offload.rings.SyscallEntryDescriptor;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
+import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * Exactly once: a server picking an entry up (SyscallServer.start) and its caller taking it back (a cancel, a
+ * closed runtime, a dead server) both CAS SUBMITTED to RUNNING, and whoever wins completes the call. One must win,
+ * never both. r1: the server won; r2: the caller won.
+ */
+@JCStressTest
+@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "the server runs the call")
+@Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "the caller completes it with ECANCELED")
+@Outcome(expect = FORBIDDEN, desc = "both or neither: completed twice, or never")
+@State
+public class TakeBackVersusPickUpTest
+{
+    private final MemorySegment entry = Arena.ofAuto().allocate(
+        SyscallEntryDescriptor.ENTRY_LENGTH, SyscallEntryDescriptor.ENTRY_ALIGNMENT);
+
+    public TakeBackVersusPickUpTest()
+    {
+        SyscallEntryDescriptor.soStatus(entry, 0, STATUS_SUBMITTED);
+    }
+
+    @Actor
+    public void server(final II_Result r)
+    {
+        r.r1 = SyscallEntryDescriptor.casStatus(entry, 0, STATUS_SUBMITTED, STATUS_RUNNING) ? 1 : 0;
+    }
+
+    @Actor
+    public void caller(final II_Result r)
+    {
+        r.r2 = SyscallEntryDescriptor.casStatus(entry, 0, STATUS_SUBMITTED, STATUS_RUNNING) ? 1 : 0;
+    }
+}
