@@ -221,7 +221,8 @@ final class OffloadGate implements SyscallGate
             entries.free(handle);
             return -Errno.EAGAIN;
         }
-        if (runtime.state() != OffloadRuntime.OPEN)
+        // the offer's CAS orders these loads after it: a server stopping now either drains the call or is seen
+        if (runtime.state() != OffloadRuntime.OPEN || !server.isRunning())
         {
             cancelIfNotPicked(handle, page, offset);
         }
