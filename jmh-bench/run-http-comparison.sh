@@ -25,7 +25,8 @@
 #
 # Environment: THREADS (wrk -t, default 1), CONNECTIONS (wrk -c, default 32), DURATION (wrk -d, default 15s), WARMUP
 # (default 5s), LAYOUTS (default "split shared"), SERVERS (default "offloaded inline jetty"), PATHS (default
-# "/hello /1k.txt /64k.bin"), JAVA_OPTS (default "-Xms512m -Xmx512m", the same for every server), JAVA_HOME.
+# "/hello /1k.txt /64k.bin"), JAVA_OPTS (default "-Xms512m -Xmx512m", the same for every server), OUT (where the
+# raw output and summary.md go, default jmh-bench/results/http), JAVA_HOME.
 # At the defaults: 2 layouts x 3 servers x 3 paths = 18 runs of about 22 s, about 7 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 JAR=jmh-bench/target/benchmarks.jar
 MAIN=io.offload.bench.http.HttpComparison
-OUT=jmh-bench/results/http
+OUT=${OUT:-jmh-bench/results/http}
 THREADS=${THREADS:-1}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-15s}
