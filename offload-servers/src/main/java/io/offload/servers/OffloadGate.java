@@ -62,6 +62,7 @@ final class OffloadGate implements SyscallGate
     private final WaitStrategy waitStrategy;
     private final int spinLimit;
     private final int virtualSpinLimit;
+    private final int virtualYieldLimit;
     private final boolean rejectWhenFull;
     private final LongAdder rejected = new LongAdder();
     private final LongAdder inlineCalls = new LongAdder();
@@ -77,6 +78,7 @@ final class OffloadGate implements SyscallGate
         this.waitStrategy = config.waitStrategy();
         this.spinLimit = config.spinLimit();
         this.virtualSpinLimit = config.virtualSpinLimit();
+        this.virtualYieldLimit = config.virtualYieldLimit();
         this.rejectWhenFull = config.backpressure() == BackpressurePolicy.REJECT;
         this.recorder = runtime.recorder();
         this.tuner = runtime.tuner();
@@ -232,8 +234,14 @@ final class OffloadGate implements SyscallGate
         }
         else
         {
-            waitUntilDone(page, offset, handle, server, virtual ? virtualSpinLimit :
-                (waitStrategy == WaitStrategy.PARK ? 0 : spinLimit));
+            if (!virtual)
+            {
+                waitUntilDone(page, offset, handle, server, waitStrategy == WaitStrategy.PARK ? 0 : spinLimit);
+            }
+            else if (!spinThenYieldUntilDone(page, offset))
+            {
+                waitUntilDone(page, offset, handle, server, 0);
+            }
         }
         final long result = page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET);
         if (record)
@@ -500,6 +508,34 @@ final class OffloadGate implements SyscallGate
                 cancelIfNotPicked(handle, page, offset);
             }
         }
+    }
+
+    /**
+     * A virtual thread's wait before it parks: spin a little, then yield its carrier (to other virtual threads, or
+     * back to itself at once if none is runnable) and look again. A call done meanwhile costs no park and no unpark
+     * through the completion thread. Bounded, so a long wait parks.
+     *
+     * @return whether the call is done.
+     */
+    private boolean spinThenYieldUntilDone(final MemorySegment page, final long offset)
+    {
+        for (int i = 0; i < virtualSpinLimit; i++)
+        {
+            if (SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_DONE)
+            {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        for (int i = 0; i < virtualYieldLimit; i++)
+        {
+            if (SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_DONE)
+            {
+                return true;
+            }
+            Thread.yield();
+        }
+        return SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_DONE;
     }
 
     private void waitUntilDone(

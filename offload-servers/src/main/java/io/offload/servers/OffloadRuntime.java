@@ -581,6 +581,8 @@ public final class OffloadRuntime implements AutoCloseable
         public static final String SPIN_LIMIT_PROP = "offload.wait.spins";
         /** System property: spins before a virtual thread parks, whatever the strategy. */
         public static final String VIRTUAL_SPIN_LIMIT_PROP = "offload.wait.virtualSpins";
+        /** System property: times a virtual thread yields its carrier, checking between yields, before it parks. */
+        public static final String VIRTUAL_YIELD_LIMIT_PROP = "offload.wait.virtualYields";
         /** System property: capacity of each server's ring, a power of two. */
         public static final String RING_CAPACITY_PROP = "offload.ring.capacity";
         /** System property: entries per pool page, a power of two. */
@@ -613,6 +615,7 @@ public final class OffloadRuntime implements AutoCloseable
             WaitStrategy.valueOf(System.getProperty(WAIT_STRATEGY_PROP, "SPIN_THEN_PARK").toUpperCase(Locale.ROOT));
         private int spinLimit = Integer.getInteger(SPIN_LIMIT_PROP, 20_000);
         private int virtualSpinLimit = Integer.getInteger(VIRTUAL_SPIN_LIMIT_PROP, 200);
+        private int virtualYieldLimit = Integer.getInteger(VIRTUAL_YIELD_LIMIT_PROP, 1_000);
         private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, 1024);
         private int entriesPerPage = Integer.getInteger(ENTRIES_PER_PAGE_PROP, 1024);
         private int maxEntries = Integer.getInteger(MAX_ENTRIES_PROP, 131_072);
@@ -933,6 +936,23 @@ public final class OffloadRuntime implements AutoCloseable
         }
 
         /**
+         * After its spins, a virtual thread waiting for a call yields its carrier (to the other virtual threads, or
+         * straight back to itself if none is runnable) and checks again, this many times, before it parks. A call
+         * that completes within the yields is seen without a park and an unpark through the completion thread,
+         * which on the 2-vCPU machine cost about 20 us of FLYOUT (jmh-bench/README.md, HTTP); a wait that lasts
+         * longer costs the yields' CPU (about a microsecond each) once, then parks.
+         *
+         * @param virtualYieldLimit yields before a virtual thread parks; default 1,000, 0 to park after the spins,
+         *                          at most 1,000,000.
+         * @return this.
+         */
+        public Builder virtualYieldLimit(final int virtualYieldLimit)
+        {
+            this.virtualYieldLimit = virtualYieldLimit;
+            return this;
+        }
+
+        /**
          * @param ringCapacity capacity of each server's ring, a power of two; default 1,024.
          * @return this.
          */
@@ -1073,6 +1093,12 @@ public final class OffloadRuntime implements AutoCloseable
             return virtualSpinLimit;
         }
 
+        /** @return yields of its carrier before a virtual thread parks. */
+        public int virtualYieldLimit()
+        {
+            return virtualYieldLimit;
+        }
+
         /** @return ring capacity. */
         public int ringCapacity()
         {
@@ -1158,6 +1184,12 @@ public final class OffloadRuntime implements AutoCloseable
                 throw new IllegalArgumentException(
                     "virtualSpinLimit must be in [0, 100000] so a virtual thread never holds its carrier long, got " +
                     virtualSpinLimit);
+            }
+            if (virtualYieldLimit < 0 || virtualYieldLimit > 1_000_000)
+            {
+                throw new IllegalArgumentException(
+                    "virtualYieldLimit must be in [0, 1000000] (yields before a virtual thread parks), got " +
+                    virtualYieldLimit);
             }
             HandleRingDescriptor.checkCapacity(ringCapacity);
             if (batchLimit < 1)

@@ -185,6 +185,9 @@ class BadInputTest
         assertThrows(IllegalArgumentException.class, () -> OffloadRuntime.builder().batchLimit(0).build());
         assertThrows(IllegalArgumentException.class, () -> OffloadRuntime.builder().idleStrategy("fast").build());
         assertThrows(IllegalArgumentException.class, () -> OffloadRuntime.builder().virtualSpinLimit(-1).build());
+        assertEquals("virtualYieldLimit must be in [0, 1000000] (yields before a virtual thread parks), got -1",
+            assertThrows(IllegalArgumentException.class,
+                () -> OffloadRuntime.builder().virtualYieldLimit(-1).build()).getMessage());
         assertThrows(IllegalArgumentException.class, () -> OffloadRuntime.builder()
             .servers(SyscallClass.FILE, -1).route(SyscallClass.NETWORK, SyscallClass.IPC).build());
     }

@@ -31,6 +31,60 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ConcurrencyTest
 {
+    /**
+     * Virtual threads that park right after their spins (no yields) and ones that yield their carrier first both
+     * get their own results: 2,000 of them on the carriers, one server, each reading its own bytes of a file.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1_000})
+    void virtualThreadsGetTheirResultsWhetherTheyYieldOrPark(final int yields) throws Exception
+    {
+        final Path file = Files.createTempFile("offload", ".bin");
+        final byte[] content = new byte[2_000];
+        for (int i = 0; i < content.length; i++)
+        {
+            content[i] = (byte)(i * 31);
+        }
+        Files.write(file, content);
+        try (OffloadRuntime runtime = OffloadRuntime.builder().unpinnedServers(SyscallClass.FILE, 1)
+            .virtualYieldLimit(yields).build())
+        {
+            final int fd = runtime.syscalls().open(file.toString(), io.offload.api.LinuxConstants.O_RDONLY, 0);
+            final AtomicLong wrong = new AtomicLong();
+            final List<Thread> callers = new ArrayList<>();
+            for (int t = 0; t < content.length; t++)
+            {
+                final int offset = t;
+                callers.add(Thread.ofVirtual().start(() ->
+                {
+                    try (Arena arena = Arena.ofConfined())
+                    {
+                        final MemorySegment buf = arena.allocate(1);
+                        for (int i = 0; i < 20; i++)
+                        {
+                            if (runtime.raw().pread(fd, buf, offset) != 1 ||
+                                buf.get(ValueLayout.JAVA_BYTE, 0) != content[offset])
+                            {
+                                wrong.incrementAndGet();
+                            }
+                        }
+                    }
+                }));
+            }
+            for (final Thread caller : callers)
+            {
+                caller.join();
+            }
+            runtime.syscalls().close(fd);
+            assertEquals(0, wrong.get(), "calls that got another call's result");
+            assertEquals(0, runtime.stats().entriesInUse(), runtime.stats().toTable());
+        }
+        finally
+        {
+            Files.deleteIfExists(file);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(WaitStrategy.class)
     void eachCallerGetsItsOwnResult(final WaitStrategy strategy) throws Exception
