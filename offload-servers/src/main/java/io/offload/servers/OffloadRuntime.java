@@ -615,7 +615,7 @@ public final class OffloadRuntime implements AutoCloseable
             WaitStrategy.valueOf(System.getProperty(WAIT_STRATEGY_PROP, "SPIN_THEN_PARK").toUpperCase(Locale.ROOT));
         private int spinLimit = Integer.getInteger(SPIN_LIMIT_PROP, 20_000);
         private int virtualSpinLimit = Integer.getInteger(VIRTUAL_SPIN_LIMIT_PROP, 200);
-        private int virtualYieldLimit = Integer.getInteger(VIRTUAL_YIELD_LIMIT_PROP, 1_000);
+        private int virtualYieldLimit = Integer.getInteger(VIRTUAL_YIELD_LIMIT_PROP, 0);
         private int ringCapacity = Integer.getInteger(RING_CAPACITY_PROP, 1024);
         private int entriesPerPage = Integer.getInteger(ENTRIES_PER_PAGE_PROP, 1024);
         private int maxEntries = Integer.getInteger(MAX_ENTRIES_PROP, 131_072);
@@ -936,14 +936,17 @@ public final class OffloadRuntime implements AutoCloseable
         }
 
         /**
-         * After its spins, a virtual thread waiting for a call yields its carrier (to the other virtual threads, or
-         * straight back to itself if none is runnable) and checks again, this many times, before it parks. A call
-         * that completes within the yields is seen without a park and an unpark through the completion thread,
-         * which on the 2-vCPU machine cost about 20 us of FLYOUT (jmh-bench/README.md, HTTP); a wait that lasts
-         * longer costs the yields' CPU (about a microsecond each) once, then parks.
+         * After its spins, a virtual thread waiting for a call may yield its carrier (to the other virtual threads,
+         * or straight back to itself if none is runnable) and check again, this many times, before it parks. A call
+         * that completes within the yields is seen without a park and an unpark through the completion thread
+         * (about 20 us of FLYOUT on the 2-vCPU machine). Measured there on the HTTP demo (jmh-bench/README.md):
+         * 1,000 yields gave 1.5-2.6x the requests/s in every paired round, with 1 and with 32 connections, but with
+         * 32 connections on one carrier CPU the p99 went up to 0.1-1 s in 4 of 12 runs (yielding threads keep the
+         * carrier's queue full, and threads woken from outside wait behind them). Off by default for that tail;
+         * worth it with few virtual threads per carrier.
          *
-         * @param virtualYieldLimit yields before a virtual thread parks; default 1,000, 0 to park after the spins,
-         *                          at most 1,000,000.
+         * @param virtualYieldLimit yields before a virtual thread parks; default 0 (park after the spins), at most
+         *                          1,000,000; about half a microsecond each when nothing else is runnable.
          * @return this.
          */
         public Builder virtualYieldLimit(final int virtualYieldLimit)
