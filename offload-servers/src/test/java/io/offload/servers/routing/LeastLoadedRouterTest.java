@@ -3,7 +3,6 @@ package io.offload.servers.routing;
 import io.offload.api.Syscall;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,16 +65,13 @@ class LeastLoadedRouterTest
             router.route(Syscall.PREAD, group);
         }
 
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final long thread = Thread.currentThread().threadId();
-        final long before = threads.getThreadAllocatedBytes(thread);
+        final long before = ThreadAllocation.bytesSoFar();
         int sum = 0;
         for (int i = 0; i < 200_000; i++)
         {
             sum += router.route(Syscall.PREAD, group);
         }
-        final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        final long allocated = ThreadAllocation.bytesSoFar() - before;
 
         assertEquals(300_000, sum, "servers 1 and 2 alternate");
         assertTrue(allocated < 4_096, "200,000 routed calls allocated " + allocated + " bytes");

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -266,16 +265,13 @@ class NumaNearestRouterTest
             route(router, group, i & 15);
         }
 
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final long thread = Thread.currentThread().threadId();
-        final long before = threads.getThreadAllocatedBytes(thread);
+        final long before = ThreadAllocation.bytesSoFar();
         int sum = 0;
         for (int i = 0; i < 200_000; i++)
         {
             sum += route(router, group, i & 15);
         }
-        final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        final long allocated = ThreadAllocation.bytesSoFar() - before;
 
         assertTrue(sum > 0);
         assertTrue(allocated < 4_096, "200,000 routed calls allocated " + allocated + " bytes");
