@@ -1,14 +1,10 @@
 package io.offload.jcstress;
 
-import io.offload.rings.SyscallEntryDescriptor;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_DONE;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
@@ -29,26 +25,25 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class ParkVersusCompleteTest
 {
-    private final MemorySegment entry = Arena.ofAuto().allocate(
-        SyscallEntryDescriptor.ENTRY_LENGTH, SyscallEntryDescriptor.ENTRY_ALIGNMENT);
+    private final int handle = Entries.next();
 
     public ParkVersusCompleteTest()
     {
-        SyscallEntryDescriptor.spWaiter(entry, 0, WAITER_MAY_PARK);
-        SyscallEntryDescriptor.soStatus(entry, 0, STATUS_SUBMITTED);
+        Entries.ENTRY.spWaiter(handle, WAITER_MAY_PARK);
+        Entries.ENTRY.soStatus(handle, STATUS_SUBMITTED);
     }
 
     @Actor
     public void caller(final II_Result r)
     {
-        SyscallEntryDescriptor.svWaiter(entry, 0, WAITER_PARKED);
-        r.r1 = SyscallEntryDescriptor.lvStatusVolatile(entry, 0) == STATUS_DONE ? 1 : 0;
+        Entries.ENTRY.svWaiter(handle, WAITER_PARKED);
+        r.r1 = Entries.ENTRY.lvStatusVolatile(handle) == STATUS_DONE ? 1 : 0;
     }
 
     @Actor
     public void server(final II_Result r)
     {
-        SyscallEntryDescriptor.svStatus(entry, 0, STATUS_DONE);
-        r.r2 = SyscallEntryDescriptor.lvWaiterVolatile(entry, 0) == WAITER_PARKED ? 1 : 0;
+        Entries.ENTRY.svStatus(handle, STATUS_DONE);
+        r.r2 = Entries.ENTRY.lvWaiterVolatile(handle) == WAITER_PARKED ? 1 : 0;
     }
 }

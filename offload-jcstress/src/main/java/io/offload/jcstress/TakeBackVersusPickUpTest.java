@@ -1,14 +1,10 @@
 package io.offload.jcstress;
 
-import io.offload.rings.SyscallEntryDescriptor;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
@@ -27,23 +23,22 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class TakeBackVersusPickUpTest
 {
-    private final MemorySegment entry = Arena.ofAuto().allocate(
-        SyscallEntryDescriptor.ENTRY_LENGTH, SyscallEntryDescriptor.ENTRY_ALIGNMENT);
+    private final int handle = Entries.next();
 
     public TakeBackVersusPickUpTest()
     {
-        SyscallEntryDescriptor.soStatus(entry, 0, STATUS_SUBMITTED);
+        Entries.ENTRY.soStatus(handle, STATUS_SUBMITTED);
     }
 
     @Actor
     public void server(final II_Result r)
     {
-        r.r1 = SyscallEntryDescriptor.casStatus(entry, 0, STATUS_SUBMITTED, STATUS_RUNNING) ? 1 : 0;
+        r.r1 = Entries.ENTRY.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING) ? 1 : 0;
     }
 
     @Actor
     public void caller(final II_Result r)
     {
-        r.r2 = SyscallEntryDescriptor.casStatus(entry, 0, STATUS_SUBMITTED, STATUS_RUNNING) ? 1 : 0;
+        r.r2 = Entries.ENTRY.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING) ? 1 : 0;
     }
 }

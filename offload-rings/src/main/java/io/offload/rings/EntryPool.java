@@ -43,6 +43,7 @@ public final class EntryPool implements AutoCloseable
     private final int maxEntries;
     private final MemorySegment[] pages;
     private final int[][] nextFree;
+    private final SyscallEntry entries = new SyscallEntry(this);
     private volatile int pageCount;
 
     /**
@@ -197,7 +198,7 @@ public final class EntryPool implements AutoCloseable
         final int allocated = allocatedEntries();
         for (int handle = 0; handle < allocated; handle++)
         {
-            if (SyscallEntryDescriptor.lvStatus(page(handle), offset(handle)) != SyscallEntryDescriptor.STATUS_FREE)
+            if (entries.lvStatus(handle) != SyscallEntryDescriptor.STATUS_FREE)
             {
                 count++;
             }

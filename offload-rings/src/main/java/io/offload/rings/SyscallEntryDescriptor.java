@@ -1,9 +1,5 @@
 package io.offload.rings;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
-
 /**
  * Layout of one syscall entry: the fixed-size, off-heap slot in which a caller writes a request and a server
  * writes the completion (FlexSC's syscall page entry, GenerOS's request record).
@@ -34,7 +30,8 @@ import java.lang.invoke.VarHandle;
  * adjacent-line prefetcher pairs the two lines of one entry, never lines of two entries. Status moves
  * {@code FREE -> SUBMITTED -> (RUNNING | WAITING) -> DONE -> FREE}; every store of status is a release and
  * every load an acquire, so the request line written before SUBMITTED and the result written before DONE are
- * visible to the side that sees the new status.
+ * visible to the side that sees the new status. {@link SyscallEntry} is the one class that reads and writes these
+ * fields.
  */
 public final class SyscallEntryDescriptor
 {
@@ -104,134 +101,8 @@ public final class SyscallEntryDescriptor
     /** A server forwarded the call to the server that owns its fd: resume from the progress in the result. */
     public static final int FLAG_RESUME = 4;
 
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-
     private SyscallEntryDescriptor()
     {
-    }
-
-    /**
-     * @param entryOffset offset of the entry in its page.
-     * @param index       argument number, 0 to 5.
-     * @return the offset of that argument.
-     */
-    public static long argOffset(final long entryOffset, final int index)
-    {
-        return entryOffset + ARG0_OFFSET + ((long)index << 3);
-    }
-
-    /**
-     * Load status with acquire semantics: what was written before the matching release store is visible.
-     *
-     * @param page        page holding the entry.
-     * @param entryOffset offset of the entry in the page.
-     * @return the status.
-     */
-    public static int lvStatus(final MemorySegment page, final long entryOffset)
-    {
-        return (int)INT.getAcquire(page, entryOffset + STATUS_OFFSET);
-    }
-
-    /**
-     * Store status with release semantics: everything written to the entry before is published with it.
-     *
-     * @param page        page holding the entry.
-     * @param entryOffset offset of the entry in the page.
-     * @param status      the new status.
-     */
-    public static void soStatus(final MemorySegment page, final long entryOffset, final int status)
-    {
-        INT.setRelease(page, entryOffset + STATUS_OFFSET, status);
-    }
-
-    /**
-     * Store status with volatile (sequentially consistent) semantics: for the Dekker handshake with
-     * {@link #lvWaiterVolatile}, where a release store followed by a load of the other field could reorder.
-     *
-     * @param page        page holding the entry.
-     * @param entryOffset offset of the entry in the page.
-     * @param status      the new status.
-     */
-    public static void svStatus(final MemorySegment page, final long entryOffset, final int status)
-    {
-        INT.setVolatile(page, entryOffset + STATUS_OFFSET, status);
-    }
-
-    /**
-     * Load status with volatile semantics (the other half of the park handshake).
-     *
-     * @param page        page holding the entry.
-     * @param entryOffset offset of the entry in the page.
-     * @return the status.
-     */
-    public static int lvStatusVolatile(final MemorySegment page, final long entryOffset)
-    {
-        return (int)INT.getVolatile(page, entryOffset + STATUS_OFFSET);
-    }
-
-    /**
-     * Move status from {@code expected} to {@code update} atomically: the one transition that several parties
-     * can race for (server pick-up against cancellation or shutdown), so that each entry completes once.
-     *
-     * @param page        page holding the entry.
-     * @param entryOffset offset of the entry in the page.
-     * @param expected    the status the caller believes the entry has.
-     * @param update      the new status.
-     * @return true if this call made the transition.
-     */
-    public static boolean casStatus(
-        final MemorySegment page, final long entryOffset, final int expected, final int update)
-    {
-        return INT.compareAndSet(page, entryOffset + STATUS_OFFSET, expected, update);
-    }
-
-    /**
-     * Store the waiter kind with volatile semantics: a caller about to park must not miss a completion that
-     * happened after its last look at status.
-     *
-     * @param page        page holding the entry.
-     * @param entryOffset offset of the entry in the page.
-     * @param waiter      one of the {@code WAITER_*} values.
-     */
-    public static void svWaiter(final MemorySegment page, final long entryOffset, final int waiter)
-    {
-        INT.setVolatile(page, entryOffset + WAITER_OFFSET, waiter);
-    }
-
-    /**
-     * Load the waiter kind with volatile semantics, after the volatile store of DONE.
-     *
-     * @param page        page holding the entry.
-     * @param entryOffset offset of the entry in the page.
-     * @return one of the {@code WAITER_*} values.
-     */
-    public static int lvWaiterVolatile(final MemorySegment page, final long entryOffset)
-    {
-        return (int)INT.getVolatile(page, entryOffset + WAITER_OFFSET);
-    }
-
-    /**
-     * Plain store of the waiter kind, for the owner of an entry before it is published.
-     *
-     * @param page        page holding the entry.
-     * @param entryOffset offset of the entry in the page.
-     * @param waiter      one of the {@code WAITER_*} values.
-     */
-    public static void spWaiter(final MemorySegment page, final long entryOffset, final int waiter)
-    {
-        page.set(ValueLayout.JAVA_INT, entryOffset + WAITER_OFFSET, waiter);
-    }
-
-    /**
-     * Plain load of the waiter kind, for the party that owns the entry by its status.
-     *
-     * @param page        page holding the entry.
-     * @param entryOffset offset of the entry in the page.
-     * @return one of the {@code WAITER_*} values.
-     */
-    public static int lpWaiter(final MemorySegment page, final long entryOffset)
-    {
-        return page.get(ValueLayout.JAVA_INT, entryOffset + WAITER_OFFSET);
     }
 
     /**

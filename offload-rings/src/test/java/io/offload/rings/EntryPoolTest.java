@@ -30,9 +30,6 @@ import static io.offload.rings.SyscallEntryDescriptor.STATUS_FREE;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_WAITING;
-import static io.offload.rings.SyscallEntryDescriptor.argOffset;
-import static io.offload.rings.SyscallEntryDescriptor.lvStatus;
-import static io.offload.rings.SyscallEntryDescriptor.soStatus;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -737,5 +734,23 @@ class EntryPoolTest
         {
             throw new AssertionError(ex);
         }
+    }
+
+    // raw layout access on purpose: these tests check the layout itself, beside SyscallEntry's accessors
+    private static final java.lang.invoke.VarHandle STATUS = ValueLayout.JAVA_INT.varHandle();
+
+    private static int lvStatus(final MemorySegment page, final long offset)
+    {
+        return (int)STATUS.getAcquire(page, offset + SyscallEntryDescriptor.STATUS_OFFSET);
+    }
+
+    private static void soStatus(final MemorySegment page, final long offset, final int status)
+    {
+        STATUS.setRelease(page, offset + SyscallEntryDescriptor.STATUS_OFFSET, status);
+    }
+
+    private static long argOffset(final long offset, final int index)
+    {
+        return offset + SyscallEntryDescriptor.ARG0_OFFSET + ((long)index << 3);
     }
 }

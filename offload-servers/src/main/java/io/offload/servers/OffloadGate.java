@@ -7,6 +7,7 @@ import io.offload.api.SyscallClass;
 import io.offload.api.WaitStrategy;
 import io.offload.rings.EntryPool;
 import io.offload.rings.MpscHandleRing;
+import io.offload.rings.SyscallEntry;
 import io.offload.rings.SyscallEntryDescriptor;
 import io.offload.servers.agent.AsyncCompletion;
 import io.offload.servers.agent.EntryTable;
@@ -20,18 +21,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
-import static io.offload.rings.SyscallEntryDescriptor.ARG0_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.CALLER_ID_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.FLAGS_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.FLAG_RECORD_PHASES;
-import static io.offload.rings.SyscallEntryDescriptor.T_ENTER_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.T_EXIT_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.T_HANDLED_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.T_PICKED_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.T_SEEN_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.T_SUBMITTED_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.OP_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.RESULT_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_DONE;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
@@ -58,6 +48,7 @@ final class OffloadGate implements SyscallGate
     private final OffloadRuntime runtime;
     private final EntryTable entries;
     private final EntryPool pool;
+    private final SyscallEntry entry;
     private final Router router;
     private final WaitStrategy waitStrategy;
     private final int spinLimit;
@@ -74,6 +65,7 @@ final class OffloadGate implements SyscallGate
         this.runtime = runtime;
         this.entries = runtime.entries();
         this.pool = entries.pool();
+        this.entry = entries.entry();
         this.router = config.router();
         this.waitStrategy = config.waitStrategy();
         this.spinLimit = config.spinLimit();
@@ -201,9 +193,7 @@ final class OffloadGate implements SyscallGate
         final Thread caller = Thread.currentThread();
         final boolean virtual = caller.isVirtual();
         final int waiter = !virtual && waitStrategy == WaitStrategy.SPIN ? WAITER_SPINNING : WAITER_MAY_PARK;
-        final MemorySegment page = pool.page(handle);
-        final long offset = pool.offset(handle);
-        writeRequest(page, offset, syscall, a0, a1, a2, a3, a4, a5, caller.threadId(), waiter);
+        entry.spRequest(handle, syscall.op(), a0, a1, a2, a3, a4, a5, caller.threadId(), waiter);
         if (waiter != WAITER_SPINNING)
         {
             entries.attach(handle, caller);
@@ -211,42 +201,42 @@ final class OffloadGate implements SyscallGate
         entries.deadline(handle, timeoutNanos == 0 ? 0 : deadline(timeoutNanos));
         if (record)
         {
-            page.set(ValueLayout.JAVA_INT, offset + FLAGS_OFFSET, FLAG_RECORD_PHASES);
-            page.set(ValueLayout.JAVA_LONG, offset + T_ENTER_OFFSET, enter);
-            page.set(ValueLayout.JAVA_LONG, offset + T_PICKED_OFFSET, 0L);
-            page.set(ValueLayout.JAVA_LONG, offset + T_HANDLED_OFFSET, 0L);
-            page.set(ValueLayout.JAVA_LONG, offset + T_SUBMITTED_OFFSET, System.nanoTime());
+            entry.spFlags(handle, FLAG_RECORD_PHASES);
+            entry.spStamp(handle, SyscallEntry.T_ENTER, enter);
+            entry.spStamp(handle, SyscallEntry.T_PICKED, 0L);
+            entry.spStamp(handle, SyscallEntry.T_HANDLED, 0L);
+            entry.spStamp(handle, SyscallEntry.T_SUBMITTED, System.nanoTime());
         }
-        SyscallEntryDescriptor.soStatus(page, offset, STATUS_SUBMITTED);
+        entry.soStatus(handle, STATUS_SUBMITTED);
         if (!publish(server, handle))
         {
             entries.free(handle);
-            return -Errno.EAGAIN;
+            return notPublished(server);
         }
         // the offer's CAS orders these loads after it: a server stopping now either drains the call or is seen
         if (runtime.state() != OffloadRuntime.OPEN || !server.isRunning())
         {
-            cancelIfNotPicked(handle, page, offset);
+            cancelIfNotPicked(handle);
         }
         if (waiter == WAITER_SPINNING)
         {
-            spinUntilDone(page, offset, handle, server);
+            spinUntilDone(handle, server);
         }
         else
         {
             if (!virtual)
             {
-                waitUntilDone(page, offset, handle, server, waitStrategy == WaitStrategy.PARK ? 0 : spinLimit);
+                waitUntilDone(handle, server, waitStrategy == WaitStrategy.PARK ? 0 : spinLimit);
             }
-            else if (!spinThenYieldUntilDone(page, offset))
+            else if (!spinThenYieldUntilDone(handle))
             {
-                waitUntilDone(page, offset, handle, server, 0);
+                waitUntilDone(handle, server, 0);
             }
         }
-        final long result = page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET);
+        final long result = entry.lpResult(handle);
         if (record)
         {
-            recordPhases(syscall, server, page, offset);
+            recordPhases(syscall, server, handle);
         }
         entries.free(handle);
         return result;
@@ -256,16 +246,16 @@ final class OffloadGate implements SyscallGate
      * FLYOUT ends now (the caller has seen DONE and read the result); EXIT is the rest of the caller's way out.
      */
     private void recordPhases(
-        final Syscall syscall, final ServerPort server, final MemorySegment page, final long offset)
+        final Syscall syscall, final ServerPort server, final int handle)
     {
         final long seen = System.nanoTime();
-        page.set(ValueLayout.JAVA_LONG, offset + T_SEEN_OFFSET, seen);
-        final long enter = page.get(ValueLayout.JAVA_LONG, offset + T_ENTER_OFFSET);
-        final long submitted = page.get(ValueLayout.JAVA_LONG, offset + T_SUBMITTED_OFFSET);
-        final long picked = page.get(ValueLayout.JAVA_LONG, offset + T_PICKED_OFFSET);
-        final long handled = page.get(ValueLayout.JAVA_LONG, offset + T_HANDLED_OFFSET);
+        entry.spStamp(handle, SyscallEntry.T_SEEN, seen);
+        final long enter = entry.lpStamp(handle, SyscallEntry.T_ENTER);
+        final long submitted = entry.lpStamp(handle, SyscallEntry.T_SUBMITTED);
+        final long picked = entry.lpStamp(handle, SyscallEntry.T_PICKED);
+        final long handled = entry.lpStamp(handle, SyscallEntry.T_HANDLED);
         final long exit = System.nanoTime();
-        page.set(ValueLayout.JAVA_LONG, offset + T_EXIT_OFFSET, exit);
+        entry.spStamp(handle, SyscallEntry.T_EXIT, exit);
         if (picked == 0 || handled == 0)
         {
             return; // completed without a server (cancelled before pick-up): no phases to split
@@ -305,23 +295,21 @@ final class OffloadGate implements SyscallGate
             completion.onResult(-Errno.EAGAIN);
             return;
         }
-        final MemorySegment page = pool.page(handle);
-        final long offset = pool.offset(handle);
-        writeRequest(page, offset, syscall, a0, a1, a2, a3, a4, a5, Thread.currentThread().threadId(),
+        entry.spRequest(handle, syscall.op(), a0, a1, a2, a3, a4, a5, Thread.currentThread().threadId(),
             WAITER_ASYNC);
         entries.attach(handle, completion);
         entries.deadline(handle, 0);
         completion.submitted(handle, server);
-        SyscallEntryDescriptor.soStatus(page, offset, STATUS_SUBMITTED);
+        entry.soStatus(handle, STATUS_SUBMITTED);
         if (!publish(server, handle))
         {
             entries.free(handle);
-            completion.onResult(-Errno.EAGAIN);
+            completion.onResult(notPublished(server));
             return;
         }
         if (runtime.state() != OffloadRuntime.OPEN || !server.isRunning())
         {
-            cancelIfNotPicked(handle, page, offset);
+            cancelIfNotPicked(handle);
         }
     }
 
@@ -374,22 +362,6 @@ final class OffloadGate implements SyscallGate
         return group.port(dead);
     }
 
-    private static void writeRequest(
-        final MemorySegment page, final long offset, final Syscall syscall, final long a0, final long a1,
-        final long a2, final long a3, final long a4, final long a5, final long callerId, final int waiter)
-    {
-        page.set(ValueLayout.JAVA_INT, offset + OP_OFFSET, syscall.op());
-        page.set(ValueLayout.JAVA_INT, offset + FLAGS_OFFSET, 0);
-        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET, a0);
-        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 8, a1);
-        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 16, a2);
-        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 24, a3);
-        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 32, a4);
-        page.set(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 40, a5);
-        page.set(ValueLayout.JAVA_LONG, offset + CALLER_ID_OFFSET, callerId);
-        SyscallEntryDescriptor.spWaiter(page, offset, waiter);
-    }
-
     private int claim()
     {
         final int handle = pool.claim();
@@ -416,7 +388,7 @@ final class OffloadGate implements SyscallGate
     private boolean publish(final ServerPort server, final int handle)
     {
         final MpscHandleRing ring = server.ring();
-        final boolean published = ring.offer(handle) || publishSlowPath(ring, handle);
+        final boolean published = ring.offer(handle) || publishSlowPath(server, ring, handle);
         // the offer's CAS on the producer index orders it before this load: pairs with the server's volatile
         // 'sleeping' store before it checks the ring (SyscallServer.sleep)
         if (published && server.isSleeping())
@@ -441,9 +413,7 @@ final class OffloadGate implements SyscallGate
      */
     void requestCancel(final int handle, final ServerPort server)
     {
-        final MemorySegment page = pool.page(handle);
-        final long offset = pool.offset(handle);
-        if (SyscallEntryDescriptor.casStatus(page, offset, STATUS_SUBMITTED, STATUS_RUNNING))
+        if (entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
         {
             entries.complete(handle, -Errno.ECANCELED, null);
         }
@@ -453,7 +423,16 @@ final class OffloadGate implements SyscallGate
         }
     }
 
-    private boolean publishSlowPath(final MpscHandleRing ring, final int handle)
+    /**
+     * Why a call could not be published: back-pressure refused it (EAGAIN), or its server stopped or the runtime
+     * closed while it waited for ring space (ECANCELED, as every call in flight at close gets).
+     */
+    private long notPublished(final ServerPort server)
+    {
+        return runtime.state() == OffloadRuntime.OPEN && server.isRunning() ? -Errno.EAGAIN : -Errno.ECANCELED;
+    }
+
+    private boolean publishSlowPath(final ServerPort server, final MpscHandleRing ring, final int handle)
     {
         if (rejectWhenFull)
         {
@@ -463,7 +442,8 @@ final class OffloadGate implements SyscallGate
         int attempt = 0;
         while (!ring.offer(handle))
         {
-            if (runtime.state() != OffloadRuntime.OPEN)
+            // a stopped server drains its ring no more: waiting for space there would never end
+            if (runtime.state() != OffloadRuntime.OPEN || !server.isRunning())
             {
                 return false;
             }
@@ -488,24 +468,24 @@ final class OffloadGate implements SyscallGate
         }
     }
 
-    private void cancelIfNotPicked(final int handle, final MemorySegment page, final long offset)
+    private void cancelIfNotPicked(final int handle)
     {
-        if (SyscallEntryDescriptor.casStatus(page, offset, STATUS_SUBMITTED, STATUS_RUNNING))
+        if (entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
         {
             entries.complete(handle, -Errno.ECANCELED, null);
         }
     }
 
     private void spinUntilDone(
-        final MemorySegment page, final long offset, final int handle, final ServerPort server)
+        final int handle, final ServerPort server)
     {
         int spins = 0;
-        while (SyscallEntryDescriptor.lvStatus(page, offset) != STATUS_DONE)
+        while (entry.lvStatus(handle) != STATUS_DONE)
         {
             Thread.onSpinWait();
             if ((++spins & SPIN_CHECK_MASK) == 0 && !server.isRunning())
             {
-                cancelIfNotPicked(handle, page, offset);
+                cancelIfNotPicked(handle);
             }
         }
     }
@@ -517,11 +497,11 @@ final class OffloadGate implements SyscallGate
      *
      * @return whether the call is done.
      */
-    private boolean spinThenYieldUntilDone(final MemorySegment page, final long offset)
+    private boolean spinThenYieldUntilDone(final int handle)
     {
         for (int i = 0; i < virtualSpinLimit; i++)
         {
-            if (SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_DONE)
+            if (entry.lvStatus(handle) == STATUS_DONE)
             {
                 return true;
             }
@@ -529,30 +509,30 @@ final class OffloadGate implements SyscallGate
         }
         for (int i = 0; i < virtualYieldLimit; i++)
         {
-            if (SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_DONE)
+            if (entry.lvStatus(handle) == STATUS_DONE)
             {
                 return true;
             }
             Thread.yield();
         }
-        return SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_DONE;
+        return entry.lvStatus(handle) == STATUS_DONE;
     }
 
     private void waitUntilDone(
-        final MemorySegment page, final long offset, final int handle, final ServerPort server, final int spins)
+        final int handle, final ServerPort server, final int spins)
     {
         for (int i = 0; i < spins; i++)
         {
-            if (SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_DONE)
+            if (entry.lvStatus(handle) == STATUS_DONE)
             {
                 return;
             }
             Thread.onSpinWait();
         }
         // volatile store then volatile load: pairs with the server's volatile DONE store then waiter load
-        SyscallEntryDescriptor.svWaiter(page, offset, WAITER_PARKED);
+        entry.svWaiter(handle, WAITER_PARKED);
         boolean interrupted = false;
-        while (SyscallEntryDescriptor.lvStatusVolatile(page, offset) != STATUS_DONE)
+        while (entry.lvStatusVolatile(handle) != STATUS_DONE)
         {
             LockSupport.parkNanos(this, PARK_CHECK_NANOS);
             if (Thread.interrupted() && !interrupted)
@@ -562,7 +542,7 @@ final class OffloadGate implements SyscallGate
             }
             if (!server.isRunning())
             {
-                cancelIfNotPicked(handle, page, offset);
+                cancelIfNotPicked(handle);
             }
         }
         if (interrupted)

@@ -1297,17 +1297,16 @@ public final class OffloadRuntime implements AutoCloseable
         int run()
         {
             final EntryPool pool = entries.pool();
+            final io.offload.rings.SyscallEntry entry = entries.entry();
             int swept = 0;
             final int allocated = pool.allocatedEntries();
             for (int handle = 0; handle < allocated; handle++)
             {
-                final var page = pool.page(handle);
-                final long offset = pool.offset(handle);
-                final int status = SyscallEntryDescriptor.lvStatus(page, offset);
+                final int status = entry.lvStatus(handle);
                 if ((status == SyscallEntryDescriptor.STATUS_SUBMITTED ||
                     status == SyscallEntryDescriptor.STATUS_RUNNING ||
                     status == SyscallEntryDescriptor.STATUS_WAITING) &&
-                    SyscallEntryDescriptor.casStatus(page, offset, status, SyscallEntryDescriptor.STATUS_RUNNING))
+                    entry.casStatus(handle, status, SyscallEntryDescriptor.STATUS_RUNNING))
                 {
                     entries.complete(handle, -io.offload.api.Errno.ECANCELED, null);
                     swept++;

@@ -1,15 +1,12 @@
 package io.offload.servers.agent;
 
 import io.offload.rings.EntryPool;
+import io.offload.rings.SyscallEntry;
 import io.offload.rings.SyscallEntryDescriptor;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
-import static io.offload.rings.SyscallEntryDescriptor.RESULT_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_DONE;
 import static io.offload.rings.SyscallEntryDescriptor.WAITER_ASYNC;
 import static io.offload.rings.SyscallEntryDescriptor.WAITER_PARKED;
@@ -22,9 +19,8 @@ import static io.offload.rings.SyscallEntryDescriptor.WAITER_SPINNING;
  */
 public final class EntryTable
 {
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-
     private final EntryPool pool;
+    private final SyscallEntry entry;
     private final AtomicReferenceArray<Object> attachments;
     private final long[] deadlines;
 
@@ -34,6 +30,7 @@ public final class EntryTable
     public EntryTable(final EntryPool pool)
     {
         this.pool = pool;
+        this.entry = new SyscallEntry(pool);
         this.attachments = new AtomicReferenceArray<>(pool.maxEntries());
         this.deadlines = new long[pool.maxEntries()];
     }
@@ -67,7 +64,7 @@ public final class EntryTable
      */
     public int lvFlags(final int handle)
     {
-        return (int)INT.getAcquire(pool.page(handle), pool.offset(handle) + SyscallEntryDescriptor.FLAGS_OFFSET);
+        return entry.lvFlags(handle);
     }
 
     /**
@@ -78,7 +75,7 @@ public final class EntryTable
      */
     public void setFlag(final int handle, final int flag)
     {
-        INT.getAndBitwiseOr(pool.page(handle), pool.offset(handle) + SyscallEntryDescriptor.FLAGS_OFFSET, flag);
+        entry.getAndOrFlags(handle, flag);
     }
 
     /**
@@ -89,8 +86,7 @@ public final class EntryTable
      */
     public boolean setCancelFlag(final int handle)
     {
-        final int previous = (int)INT.getAndBitwiseOr(pool.page(handle),
-            pool.offset(handle) + SyscallEntryDescriptor.FLAGS_OFFSET, SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED);
+        final int previous = entry.getAndOrFlags(handle, SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED);
         return (previous & SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED) == 0;
     }
 
@@ -100,6 +96,14 @@ public final class EntryTable
     public EntryPool pool()
     {
         return pool;
+    }
+
+    /**
+     * @return the flyweight over the pool's entries.
+     */
+    public SyscallEntry entry()
+    {
+        return entry;
     }
 
     /**
@@ -133,17 +137,15 @@ public final class EntryTable
      */
     public void complete(final int handle, final long result, final Completer.Port async)
     {
-        final MemorySegment page = pool.page(handle);
-        final long offset = pool.offset(handle);
-        page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, result);
-        final int waiter = SyscallEntryDescriptor.lpWaiter(page, offset);
+        entry.spResult(handle, result);
+        final int waiter = entry.lpWaiter(handle);
         if (waiter == WAITER_SPINNING)
         {
-            SyscallEntryDescriptor.soStatus(page, offset, STATUS_DONE);
+            entry.soStatus(handle, STATUS_DONE);
         }
         else if (waiter == WAITER_ASYNC)
         {
-            SyscallEntryDescriptor.soStatus(page, offset, STATUS_DONE);
+            entry.soStatus(handle, STATUS_DONE);
             if (async != null)
             {
                 async.enqueue(handle);
@@ -156,8 +158,8 @@ public final class EntryTable
         else
         {
             // volatile store then volatile load: pairs with the caller's volatile PARKED store then status load
-            SyscallEntryDescriptor.svStatus(page, offset, STATUS_DONE);
-            if (SyscallEntryDescriptor.lvWaiterVolatile(page, offset) == WAITER_PARKED)
+            entry.svStatus(handle, STATUS_DONE);
+            if (entry.lvWaiterVolatile(handle) == WAITER_PARKED)
             {
                 final Object thread = attachments.getPlain(handle);
                 if (thread instanceof Thread t)
@@ -183,9 +185,7 @@ public final class EntryTable
      */
     public void finishAsync(final int handle)
     {
-        final MemorySegment page = pool.page(handle);
-        final long offset = pool.offset(handle);
-        final long result = page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET);
+        final long result = entry.lpResult(handle);
         final Object attachment = attachments.getPlain(handle);
         if (attachment instanceof AsyncCompletion completion)
         {
@@ -213,7 +213,7 @@ public final class EntryTable
         {
             deadlines[handle] = 0;
         }
-        SyscallEntryDescriptor.soStatus(pool.page(handle), pool.offset(handle), SyscallEntryDescriptor.STATUS_FREE);
+        entry.soStatus(handle, SyscallEntryDescriptor.STATUS_FREE);
         pool.release(handle);
     }
 }

@@ -7,6 +7,7 @@ import io.offload.api.SyscallException;
 import io.offload.rings.EntryPool;
 import io.offload.rings.HandleConsumer;
 import io.offload.rings.MpscHandleRing;
+import io.offload.rings.SyscallEntry;
 import io.offload.rings.SyscallEntryDescriptor;
 import io.offload.servers.executor.CallContext;
 import io.offload.servers.executor.CallHandlers;
@@ -28,15 +29,10 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import static io.offload.rings.SyscallEntryDescriptor.ARG0_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.FLAG_RECORD_PHASES;
-import static io.offload.rings.SyscallEntryDescriptor.OP_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.RESULT_OFFSET;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_WAITING;
-import static io.offload.rings.SyscallEntryDescriptor.T_HANDLED_OFFSET;
-import static io.offload.rings.SyscallEntryDescriptor.T_PICKED_OFFSET;
 import static io.offload.servers.agent.ServerCountersDescriptor.BATCHES;
 import static io.offload.servers.agent.ServerCountersDescriptor.CANCELLED;
 import static io.offload.servers.agent.ServerCountersDescriptor.COMPLETED;
@@ -73,6 +69,7 @@ public final class SyscallServer implements Agent
     private final int requestedCpu;
     private final EntryTable entries;
     private final EntryPool pool;
+    private final SyscallEntry entry;
     private final ServerPort port;
     private final MpscHandleRing ring;
     private final MpscHandleRing control;
@@ -140,6 +137,7 @@ public final class SyscallServer implements Agent
         this.requestedCpu = requestedCpu;
         this.entries = entries;
         this.pool = entries.pool();
+        this.entry = entries.entry();
         this.port = new ServerPort(ring, this);
         this.ring = ring;
         this.control = control;
@@ -274,17 +272,15 @@ public final class SyscallServer implements Agent
 
     private int opOf(final int handle)
     {
-        final int op = pool.page(handle).get(ValueLayout.JAVA_INT, pool.offset(handle) + OP_OFFSET);
+        final int op = entry.lpOp(handle);
         return op >= 0 && op < Syscall.count() ? op : Syscall.count() - 1;
     }
 
     private void start(final int handle)
     {
-        final MemorySegment page = pool.page(handle);
-        final long offset = pool.offset(handle);
         counters.add(PICKED_UP, 1);
         // CAS, not a store: a caller that gave up, or the shutdown sweep, may have completed the entry already
-        if (!SyscallEntryDescriptor.casStatus(page, offset, STATUS_SUBMITTED, STATUS_RUNNING))
+        if (!entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
         {
             counters.add(CANCELLED, 1);
             return;
@@ -299,14 +295,14 @@ public final class SyscallServer implements Agent
         final int flags = entries.lvFlags(handle);
         if ((flags & FLAG_RECORD_PHASES) != 0 && (flags & SyscallEntryDescriptor.FLAG_RESUME) == 0)
         {
-            page.set(ValueLayout.JAVA_LONG, offset + T_PICKED_OFFSET, System.nanoTime());
+            entry.spStamp(handle, SyscallEntry.T_PICKED, System.nanoTime());
         }
-        final int op = page.get(ValueLayout.JAVA_INT, offset + OP_OFFSET);
+        final int op = entry.lpOp(handle);
         if (CallHandlers.isResumable(op))
         {
             if ((entries.lvFlags(handle) & SyscallEntryDescriptor.FLAG_RESUME) == 0)
             {
-                page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, 0L); // progress starts at 0
+                entry.spResult(handle, 0L); // progress starts at 0
             }
             attempt(handle);
             current = -1;
@@ -314,19 +310,19 @@ public final class SyscallServer implements Agent
         }
         if (CallHandlers.isClose(op))
         {
-            failWaitersOn((int)page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET), -Errno.EBADF);
+            failWaitersOn((int)entry.lpArg(handle, 0), -Errno.EBADF);
         }
         long result;
         try
         {
             result = SyscallDispatcher.execute(
                 capture, op,
-                page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET),
-                page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 8),
-                page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 16),
-                page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 24),
-                page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 32),
-                page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 40));
+                entry.lpArg(handle, 0),
+                entry.lpArg(handle, 1),
+                entry.lpArg(handle, 2),
+                entry.lpArg(handle, 3),
+                entry.lpArg(handle, 4),
+                entry.lpArg(handle, 5));
         }
         catch (final Throwable ex)
         {
@@ -345,18 +341,16 @@ public final class SyscallServer implements Agent
             finish(handle, -Errno.ECANCELED);
             return;
         }
-        final MemorySegment page = pool.page(handle);
-        final long offset = pool.offset(handle);
         final CallContext c = context;
         c.load(
-            page.get(ValueLayout.JAVA_INT, offset + OP_OFFSET),
-            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET),
-            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 8),
-            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 16),
-            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 24),
-            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 32),
-            page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET + 40),
-            page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET));
+            entry.lpOp(handle),
+            entry.lpArg(handle, 0),
+            entry.lpArg(handle, 1),
+            entry.lpArg(handle, 2),
+            entry.lpArg(handle, 3),
+            entry.lpArg(handle, 4),
+            entry.lpArg(handle, 5),
+            entry.lpResult(handle));
         long result;
         try
         {
@@ -368,13 +362,13 @@ public final class SyscallServer implements Agent
         }
         if (result == CallHandlers.WOULD_BLOCK)
         {
-            page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, c.progress);
+            entry.spResult(handle, c.progress);
             final ServerPort owner = ownerOf(c.waitFd);
-            if (owner != null && owner.server() != this && forward(handle, page, offset, owner))
+            if (owner != null && owner.server() != this && forward(handle, owner))
             {
                 return;
             }
-            SyscallEntryDescriptor.soStatus(page, offset, STATUS_WAITING);
+            entry.soStatus(handle, STATUS_WAITING);
             final int interest = waitQueue.add(handle, c.waitFd, c.waitEvents);
             counters.soCounter(WAITING_NOW, waitQueue.size());
             final long deadline = entries.deadline(handle);
@@ -392,7 +386,7 @@ public final class SyscallServer implements Agent
         }
         else if (result == CallHandlers.CONTINUE)
         {
-            page.set(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET, c.progress);
+            entry.spResult(handle, c.progress);
             runQueue.push(handle);
         }
         else
@@ -412,10 +406,10 @@ public final class SyscallServer implements Agent
      * all, so that the fd's waiters and its close always meet in one place. False if the owner's ring was full
      * and the call is still ours to park here.
      */
-    private boolean forward(final int handle, final MemorySegment page, final long offset, final ServerPort owner)
+    private boolean forward(final int handle, final ServerPort owner)
     {
         entries.setFlag(handle, SyscallEntryDescriptor.FLAG_RESUME);
-        SyscallEntryDescriptor.soStatus(page, offset, STATUS_SUBMITTED);
+        entry.soStatus(handle, STATUS_SUBMITTED);
         if (owner.ring().offer(handle))
         {
             if (owner.isSleeping())
@@ -423,14 +417,14 @@ public final class SyscallServer implements Agent
                 owner.server().wake();
             }
             if (!owner.isRunning() &&
-                SyscallEntryDescriptor.casStatus(page, offset, STATUS_SUBMITTED, STATUS_RUNNING))
+                entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
             {
                 finish(handle, progressOr(handle, -Errno.ECANCELED)); // the owner died: its ring is drained no more
             }
             return true;
         }
         // full: take it back, unless its caller cancelled it meanwhile (then the caller has completed it)
-        return !SyscallEntryDescriptor.casStatus(page, offset, STATUS_SUBMITTED, STATUS_RUNNING);
+        return !entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING);
     }
 
     /**
@@ -482,7 +476,7 @@ public final class SyscallServer implements Agent
     private void resume(final int handle)
     {
         // RUNNING before it runs again, so a cancellation arriving meanwhile leaves it to its next attempt
-        SyscallEntryDescriptor.soStatus(pool.page(handle), pool.offset(handle), STATUS_RUNNING);
+        entry.soStatus(handle, STATUS_RUNNING);
         runQueue.push(handle);
     }
 
@@ -490,8 +484,6 @@ public final class SyscallServer implements Agent
     {
         // a cancellation: only a WAITING entry is ours to finish here; RUNNING ones see the flag on their next
         // attempt, and DONE ones have finished already
-        final MemorySegment page = pool.page(handle);
-        final long offset = pool.offset(handle);
         if ((entries.lvFlags(handle) & SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED) == 0)
         {
             return;
@@ -503,10 +495,10 @@ public final class SyscallServer implements Agent
             reactor.rearmOrForget(fd, remaining);
             finishWaiting(handle, -Errno.ECANCELED);
         }
-        else if (SyscallEntryDescriptor.lvStatus(page, offset) == STATUS_WAITING)
+        else if (entry.lvStatus(handle) == STATUS_WAITING)
         {
             // forwarded: it waits with the owner of its fd (the first argument of every call that can wait)
-            final ServerPort owner = ownerOf((int)page.get(ValueLayout.JAVA_LONG, offset + ARG0_OFFSET));
+            final ServerPort owner = ownerOf((int)entry.lpArg(handle, 0));
             if (owner != null && owner.server() != this)
             {
                 owner.server().requestCancel(handle);
@@ -563,10 +555,8 @@ public final class SyscallServer implements Agent
     private void finishWaiting(final int handle, final long error)
     {
         counters.soCounter(WAITING_NOW, waitQueue.size());
-        final MemorySegment page = pool.page(handle);
-        final long offset = pool.offset(handle);
-        final long progress = page.get(ValueLayout.JAVA_LONG, offset + RESULT_OFFSET);
-        SyscallEntryDescriptor.soStatus(page, offset, STATUS_RUNNING);
+        final long progress = entry.lpResult(handle);
+        entry.soStatus(handle, STATUS_RUNNING);
         finish(handle, progress > 0 && error != -Errno.EBADF ? progress : error);
     }
 
@@ -578,7 +568,7 @@ public final class SyscallServer implements Agent
         }
         if ((entries.lvFlags(handle) & FLAG_RECORD_PHASES) != 0)
         {
-            pool.page(handle).set(ValueLayout.JAVA_LONG, pool.offset(handle) + T_HANDLED_OFFSET, System.nanoTime());
+            entry.spStamp(handle, SyscallEntry.T_HANDLED, System.nanoTime());
         }
         if (result < 0)
         {
@@ -706,7 +696,7 @@ public final class SyscallServer implements Agent
         final int running = current;
         current = -1;
         if (running >= 0 && !waitQueue.contains(running) &&
-            SyscallEntryDescriptor.lvStatus(pool.page(running), pool.offset(running)) == STATUS_RUNNING)
+            entry.lvStatus(running) == STATUS_RUNNING)
         {
             finish(running, progressOr(running, -Errno.EIO));
         }
@@ -745,7 +735,7 @@ public final class SyscallServer implements Agent
 
     private void settleSubmitted(final int handle)
     {
-        if (SyscallEntryDescriptor.casStatus(pool.page(handle), pool.offset(handle), STATUS_SUBMITTED, STATUS_RUNNING))
+        if (entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
         {
             // only a forwarded call (FLAG_RESUME) has progress in its result field; a fresh one has a stale value
             final boolean forwarded = (entries.lvFlags(handle) & SyscallEntryDescriptor.FLAG_RESUME) != 0;
@@ -763,7 +753,7 @@ public final class SyscallServer implements Agent
     private long progressOr(final int handle, final long error)
     {
         final boolean resumable = CallHandlers.isResumable(opOf(handle));
-        final long progress = pool.page(handle).get(ValueLayout.JAVA_LONG, pool.offset(handle) + RESULT_OFFSET);
+        final long progress = entry.lpResult(handle);
         return resumable && progress > 0 ? progress : error;
     }
 
