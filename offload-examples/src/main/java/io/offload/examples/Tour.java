@@ -23,8 +23,6 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 
-import static io.offload.examples.Json.quote;
-
 /**
  * The guided tour: the same four system calls run directly on the caller's thread ({@link DirectSyscalls#raw()})
  * and offloaded to one pinned FILE server ({@link OffloadRuntime#raw()}), timed side by side, then the runtime's
@@ -338,55 +336,28 @@ public final class Tour
          */
         public String toJson()
         {
-            final StringBuilder out = new StringBuilder(1024);
-            out.append("{\n");
-            field(out, "nproc", Integer.toString(nproc));
-            field(out, "onlineCpus", Integer.toString(onlineCpus));
-            field(out, "java", quote(javaVersion));
-            field(out, "os", quote(os));
-            field(out, "samples", Integer.toString(options.samples()));
-            field(out, "warmup", Integer.toString(options.warmup()));
-            field(out, "batch", Integer.toString(options.batch()));
-            field(out, "waitStrategy", quote(waitStrategy));
-            field(out, "idleStrategy", quote(idleStrategy));
-            out.append("  \"caller\": {\"cpu\": ").append(callerCpu).append(", \"pinned\": ").append(callerPinned)
-                .append("},\n");
-            out.append("  \"server\": {\"class\": \"FILE\", \"routed\": [\"PROCESS\"], \"cpu\": ").append(serverCpu)
-                .append(", \"pinned\": ").append(serverPinned).append("},\n");
-            out.append("  \"notes\": [");
-            for (int i = 0; i < notes.size(); i++)
+            final JsonWriter j = JsonWriter.pretty().beginObject();
+            j.member("nproc", nproc).member("onlineCpus", onlineCpus).member("java", javaVersion).member("os", os)
+                .member("samples", options.samples()).member("warmup", options.warmup())
+                .member("batch", options.batch()).member("waitStrategy", waitStrategy)
+                .member("idleStrategy", idleStrategy);
+            j.name("caller").inline().beginObject().member("cpu", callerCpu).member("pinned", callerPinned).endObject();
+            j.name("server").inline().beginObject().member("class", "FILE").name("routed").beginArray()
+                .value("PROCESS").endArray().member("cpu", serverCpu).member("pinned", serverPinned).endObject();
+            j.name("notes").beginArray();
+            notes.forEach(j::value);
+            j.endArray();
+            j.member("unit", "ns per call (median)");
+            j.name("rows").beginArray();
+            for (final Row r : rows)
             {
-                out.append(i == 0 ? "" : ", ").append(quote(notes.get(i)));
+                j.inline().beginObject().member("call", r.call()).member("directNs", r.directNs(), 2)
+                    .member("offloadedNs", r.offloadedNs(), 2).member("ratio", r.ratio(), 2)
+                    .member("callerCpu", r.callerCpu()).member("serverCpu", r.serverCpu())
+                    .member("serverSchedGetcpu", r.serverCallCpu()).endObject();
             }
-            out.append("],\n");
-            out.append("  \"unit\": \"ns per call (median)\",\n");
-            out.append("  \"rows\": [\n");
-            for (int i = 0; i < rows.size(); i++)
-            {
-                final Row r = rows.get(i);
-                out.append("    {\"call\": ").append(quote(r.call()))
-                    .append(", \"directNs\": ").append(number(r.directNs()))
-                    .append(", \"offloadedNs\": ").append(number(r.offloadedNs()))
-                    .append(", \"ratio\": ").append(number(r.ratio()))
-                    .append(", \"callerCpu\": ").append(r.callerCpu())
-                    .append(", \"serverCpu\": ").append(r.serverCpu())
-                    .append(", \"serverSchedGetcpu\": ").append(r.serverCallCpu())
-                    .append('}').append(i + 1 < rows.size() ? ",\n" : "\n");
-            }
-            out.append("  ],\n");
-            out.append("  \"stats\": ").append(quote(statsTable)).append('\n');
-            out.append("}\n");
-            return out.toString();
-        }
-
-        private static void field(final StringBuilder out, final String name, final String json)
-        {
-            out.append("  ").append(quote(name)).append(": ").append(json).append(",\n");
-        }
-
-        private static String number(final double value)
-        {
-            return Double.isFinite(value) ? String.format(Locale.ROOT, "%.2f", value) : "null";
+            j.endArray();
+            return j.member("stats", statsTable).endObject().toString();
         }
     }
 
@@ -516,8 +487,7 @@ public final class Tour
                         progress.println();
                     }
                     return new Report(nproc, onlineCpus,
-                        Runtime.version().toString(), System.getProperty("os.name") + " " +
-                        System.getProperty("os.version") + " " + System.getProperty("os.arch"), options,
+                        Runtime.version().toString(), Machine.os(), options,
                         wantCallerCpu, callerPinned, wantServerCpu, serverPinned, wait.name(), idle, notes, rows,
                         runtime.stats().toTable());
                 }

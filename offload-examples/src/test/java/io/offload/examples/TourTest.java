@@ -137,7 +137,7 @@ class TourTest
     @Test
     void jsonEscapesStrings()
     {
-        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", Json.quote("a\"b\\c\nd\u0001"));
+        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", JsonWriter.quote("a\"b\\c\nd\u0001"));
     }
 
     /**

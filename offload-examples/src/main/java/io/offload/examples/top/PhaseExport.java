@@ -13,6 +13,8 @@ import io.offload.api.Syscall;
 import io.offload.api.SyscallClass;
 import io.offload.api.SyscallException;
 import io.offload.api.WaitStrategy;
+import io.offload.examples.JsonWriter;
+import io.offload.examples.Machine;
 import io.offload.servers.DirectSyscalls;
 import io.offload.servers.OffloadRuntime;
 import io.offload.servers.libc.CpuAffinity;
@@ -31,8 +33,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static io.offload.examples.Json.quote;
 
 /**
  * The data behind the phase plot (GenerOS Figures 5 and 6): each of getpid, open+close, stat and a 4 KiB pread
@@ -192,7 +192,7 @@ public final class PhaseExport
      */
     public static String run(final int calls, final int warmup) throws IOException
     {
-        final String loadBefore = loadAverage();
+        final String loadBefore = Machine.loadAverage();
         final List<String> notes = new ArrayList<>();
         final BitSet allowed = CpuAffinity.allowedCpus();
         final int first = allowed.nextSetBit(0);
@@ -278,7 +278,7 @@ public final class PhaseExport
                     final RuntimeStats stats = runtime.stats();
                     final long clock = clockCost();
                     return toJson(list, directs, stats, calls, warmup, layout, notes, clock, allowed.cardinality(),
-                        loadBefore, loadAverage());
+                        loadBefore, Machine.loadAverage());
                 }
             }
             finally
@@ -386,88 +386,44 @@ public final class PhaseExport
         {
             bySyscall.put(c.syscall(), c);
         }
-        final StringBuilder out = new StringBuilder(4096);
-        out.append("{\n");
-        out.append("  \"tool\": \"io.offload.examples.top.PhaseExport\",\n");
-        out.append("  \"date\": ").append(quote(Instant.now().toString())).append(",\n");
-        out.append("  \"machine\": {\"cpu\": ").append(quote(cpuModel())).append(", \"nproc\": ").append(nproc)
-            .append(", \"kernel\": ").append(quote(System.getProperty("os.name") + " " +
-                System.getProperty("os.version"))).append(", \"java\": ").append(quote(Runtime.version().toString()))
-            .append(", \"loadavgBefore\": ").append(quote(loadBefore)).append(", \"loadavgAfter\": ")
-            .append(quote(loadAfter)).append("},\n");
-        out.append("  \"layout\": ").append(quote(layout)).append(",\n");
-        out.append("  \"notes\": [");
-        for (int i = 0; i < notes.size(); i++)
-        {
-            out.append(i == 0 ? "" : ", ").append(quote(notes.get(i)));
-        }
-        out.append("],\n");
-        out.append("  \"calls\": ").append(calls).append(",\n");
-        out.append("  \"warmup\": ").append(warmup).append(",\n");
-        out.append("  \"clockPairNanos\": ").append(clock).append(",\n");
-        out.append("  \"unit\": \"ns\",\n");
-        out.append("  \"syscalls\": [\n");
+        final JsonWriter j = JsonWriter.pretty().beginObject();
+        j.member("tool", PhaseExport.class.getName()).member("date", Instant.now().toString());
+        j.name("machine").inline().beginObject().member("cpu", Machine.cpuModel()).member("nproc", nproc)
+            .member("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"))
+            .member("java", Runtime.version().toString()).member("loadavgBefore", loadBefore)
+            .member("loadavgAfter", loadAfter).endObject();
+        j.member("layout", layout);
+        j.name("notes").beginArray();
+        notes.forEach(j::value);
+        j.endArray();
+        j.member("calls", calls).member("warmup", warmup).member("clockPairNanos", clock).member("unit", "ns");
+        j.name("syscalls").beginArray();
         for (int i = 0; i < list.size(); i++)
         {
             final Call call = list.get(i);
             final CallStats c = bySyscall.get(call.syscall());
-            out.append("    {\"label\": ").append(quote(call.label())).append(", \"syscall\": ")
-                .append(quote(call.syscall().cName())).append(",\n");
-            out.append("     \"offloaded\": {");
-            final Phase[] phases = Phase.values();
-            for (int p = 0; p < phases.length; p++)
+            j.beginObject().member("label", call.label()).member("syscall", call.syscall().cName());
+            j.name("offloaded").beginObject();
+            for (final Phase phase : Phase.values())
             {
-                final PhaseStats s = c == null ? new PhaseStats(phases[p], 0, 0, 0, 0, 0, 0, 0) : c.phase(phases[p]);
-                out.append(p == 0 ? "" : ",\n                    ").append(quote(phases[p].name()))
-                    .append(": {\"count\": ").append(s.count()).append(", \"p50\": ").append(s.p50())
-                    .append(", \"mean\": ").append(number(s.mean())).append(", \"p99\": ").append(s.p99())
-                    .append('}');
+                final PhaseStats s = c == null ? new PhaseStats(phase, 0, 0, 0, 0, 0, 0, 0) : c.phase(phase);
+                j.name(phase.name());
+                figures(j, s.count(), s.p50(), s.mean(), s.p99());
             }
-            out.append("},\n");
+            j.endObject();
             final Direct d = directs[i];
-            out.append("     \"direct\": {\"count\": ").append(d.count()).append(", \"p50\": ").append(d.p50())
-                .append(", \"mean\": ").append(number(d.mean())).append(", \"p99\": ").append(d.p99()).append("}}")
-                .append(i + 1 < list.size() ? ",\n" : "\n");
+            j.name("direct");
+            figures(j, d.count(), d.p50(), d.mean(), d.p99());
+            j.endObject();
         }
-        out.append("  ]\n");
-        out.append("}\n");
-        return out.toString();
+        return j.endArray().endObject().toString();
     }
 
-    private static String cpuModel()
+    /** One side's figures on one line: {@code {"count": N, "p50": ns, "mean": ns, "p99": ns}}. */
+    private static void figures(final JsonWriter j, final long count, final long p50, final double mean,
+        final long p99)
     {
-        try
-        {
-            for (final String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
-            {
-                if (line.startsWith("model name"))
-                {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        }
-        catch (final IOException | RuntimeException ignored)
-        {
-            // not Linux, or no access: the architecture will do
-        }
-        return System.getProperty("os.arch");
-    }
-
-    private static String loadAverage()
-    {
-        try
-        {
-            final String[] parts = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
-            return parts.length >= 3 ? parts[0] + " " + parts[1] + " " + parts[2] : "unknown";
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return "unknown";
-        }
-    }
-
-    private static String number(final double value)
-    {
-        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1f", value) : "null";
+        j.inline().beginObject().member("count", count).member("p50", p50).member("mean", mean, 1)
+            .member("p99", p99).endObject();
     }
 }

@@ -5,6 +5,8 @@ import io.offload.api.RuntimeStats;
 import io.offload.api.ServerStats;
 import io.offload.api.SyscallClass;
 import io.offload.api.WaitStrategy;
+import io.offload.examples.JsonWriter;
+import io.offload.examples.Machine;
 import io.offload.examples.ReportMain;
 import io.offload.servers.DirectSyscalls;
 import io.offload.servers.OffloadRuntime;
@@ -517,7 +519,7 @@ public final class Workloads
         /** @return the same figures as JSON. */
         public String toJson()
         {
-            final JsonWriter j = new JsonWriter().beginObject();
+            final JsonWriter j = JsonWriter.pretty().beginObject();
             j.name("machine").beginObject().member("nproc", nproc).member("onlineCpus", onlineCpus)
                 .member("java", javaVersion).member("os", os).member("cpu", cpuModel)
                 .member("loadBefore", loadBefore).member("loadAfter", loadAfter).endObject();
@@ -586,7 +588,7 @@ public final class Workloads
                         .member("callers", r.callers());
                     if (r.serverCpu() == null)
                     {
-                        j.name("serverCpu").value((String)null);
+                        j.name("serverCpu").nullValue();
                     }
                     else
                     {
@@ -660,7 +662,7 @@ public final class Workloads
     public static Report run(final Options options, final PrintStream progress) throws IOException
     {
         final int onlineCpus = Runtime.getRuntime().availableProcessors();
-        final String loadBefore = loadAverage();
+        final String loadBefore = Machine.loadAverage();
         final Plan plan = Plan.current();
         final List<String> notes = new ArrayList<>();
         if (!plan.twoCpus())
@@ -695,11 +697,10 @@ public final class Workloads
         {
             progress.println();
         }
-        final String loadAfter = loadAverage();
+        final String loadAfter = Machine.loadAverage();
         busy(loadBefore, plan.nproc(), notes);
         return new Report(plan.nproc(), onlineCpus, Runtime.version().toString(),
-            System.getProperty("os.name") + " " + System.getProperty("os.version") + " " +
-            System.getProperty("os.arch"), cpuModel(), loadBefore, loadAfter, options, plan.appCpu(), zcore.callersPinned(),
+            Machine.os(), Machine.cpuModel(), loadBefore, loadAfter, options, plan.appCpu(), zcore.callersPinned(),
             plan.serverCpu(), zcore.serverPinned(), zcore.waitStrategy(), zcore.idleStrategy(), zcore.treeFiles(),
             zcore.treeBytes(), notes, zcore.rows(), zcore.offloadedCalls(), zcore.serverCalls(), zcore.stats(),
             mixConfig, mixRows, rewritten);
@@ -1047,39 +1048,5 @@ public final class Workloads
         {
             // no load average to go by
         }
-    }
-
-    /** @return the 1, 5 and 15 minute load averages, or "unknown". */
-    static String loadAverage()
-    {
-        try
-        {
-            final String[] fields = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).strip()
-                .split("\\s+");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return "unknown";
-        }
-    }
-
-    private static String cpuModel()
-    {
-        try
-        {
-            for (final String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8))
-            {
-                if (line.startsWith("model name"))
-                {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        }
-        catch (final IOException | RuntimeException ignored)
-        {
-            // not Linux, or no /proc: say so below
-        }
-        return "cpu model unknown";
     }
 }
