@@ -13,6 +13,7 @@ import io.offload.api.Syscall;
 import io.offload.api.SyscallClass;
 import io.offload.api.SyscallException;
 import io.offload.api.WaitStrategy;
+import io.offload.examples.CommandLine;
 import io.offload.examples.JsonWriter;
 import io.offload.examples.Machine;
 import io.offload.servers.DirectSyscalls;
@@ -41,7 +42,7 @@ import java.util.Map;
  * cost). Writes, per syscall, each phase's p50, mean and p99 and the direct p50, mean and p99, in nanoseconds, as
  * JSON for {@code jmh-bench/plots/PhasePlot.java}:
  * <pre>
- *   java --enable-native-access=ALL-UNNAMED -cp ... io.offload.examples.top.PhaseExport -o phases.json
+ *   java -jar offload-examples/target/offload-examples.jar phases -o jmh-bench/results/phases.json
  * </pre>
  * Layout as in the tour: the caller pinned to the first CPU this process may use, the FILE server (PROCESS routed
  * to it) pinned to the second, the caller spinning and the server busy-spinning; on one CPU both run unpinned and
@@ -58,7 +59,7 @@ public final class PhaseExport
     private static final int READ_SIZE = 4096;
 
     private static final String USAGE = """
-        usage: PhaseExport [--calls N] [--warmup N] [-o FILE]
+        usage: phases [--calls N] [--warmup N] [-o FILE]
           --calls N   recorded calls per syscall and side (default 20000)
           --warmup N  unrecorded calls per syscall and side first (default: calls / 4)
           -o FILE     where the JSON goes (default phases.json)
@@ -118,6 +119,36 @@ public final class PhaseExport
     }
 
     /**
+     * What to run.
+     *
+     * @param calls  recorded calls per syscall and side.
+     * @param warmup unrecorded calls per syscall and side before them.
+     * @param out    where the JSON goes.
+     */
+    record Options(int calls, int warmup, Path out)
+    {
+        static Options parse(final String... args)
+        {
+            int calls = DEFAULT_CALLS;
+            int warmup = -1;
+            Path out = Path.of("phases.json");
+            final CommandLine in = new CommandLine(USAGE, args);
+            while (in.next())
+            {
+                switch (in.option())
+                {
+                    case "--calls" -> calls = in.wholeNumber(1);
+                    case "--warmup" -> warmup = in.wholeNumber(0);
+                    case "-o" -> out = Path.of(in.value());
+                    case "-h", "--help" -> throw new CommandLine.HelpRequested();
+                    default -> throw in.unknown();
+                }
+            }
+            return new Options(calls, warmup < 0 ? calls / 4 : warmup, out);
+        }
+    }
+
+    /**
      * @param args {@code --calls N}, {@code --warmup N}, {@code -o FILE}.
      * @throws IOException if the temp files or the output cannot be written.
      */
@@ -127,51 +158,13 @@ public final class PhaseExport
         {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        int calls = DEFAULT_CALLS;
-        int warmup = -1;
-        Path out = Path.of("phases.json");
-        for (int i = 0; i < args.length; i++)
+        final Options options = CommandLine.parseOrExit(USAGE, args, Options::parse);
+        if (options == null)
         {
-            final String arg = args[i].strip();
-            if (arg.isEmpty())
-            {
-                continue;
-            }
-            if (arg.equals("-h") || arg.equals("--help"))
-            {
-                System.out.print(USAGE);
-                return;
-            }
-            if (i + 1 >= args.length || !(arg.equals("--calls") || arg.equals("--warmup") || arg.equals("-o")))
-            {
-                System.err.println("unknown option or missing value: '" + arg + "'\n" + USAGE);
-                System.exit(2);
-                return;
-            }
-            final String value = args[++i].strip();
-            try
-            {
-                switch (arg)
-                {
-                    case "--calls" -> calls = Integer.parseInt(value.replace("_", ""));
-                    case "--warmup" -> warmup = Integer.parseInt(value.replace("_", ""));
-                    default -> out = Path.of(value);
-                }
-            }
-            catch (final NumberFormatException ex)
-            {
-                System.err.println(arg + " needs a whole number, got '" + value + "'\n" + USAGE);
-                System.exit(2);
-                return;
-            }
-        }
-        if (calls < 1 || warmup < -1)
-        {
-            System.err.println("--calls must be >= 1 and --warmup >= 0\n" + USAGE);
-            System.exit(2);
             return;
         }
-        final String json = run(calls, warmup < 0 ? calls / 4 : warmup);
+        final Path out = options.out();
+        final String json = run(options.calls(), options.warmup());
         final Path parent = out.toAbsolutePath().getParent();
         if (parent != null)
         {

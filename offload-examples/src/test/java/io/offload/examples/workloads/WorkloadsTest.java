@@ -292,7 +292,7 @@ class WorkloadsTest
     @Test
     void parsesOptions()
     {
-        final Workloads.Options defaults = Workloads.Options.parse();
+        final WorkloadsOptions defaults = WorkloadsOptions.parse();
         assertEquals(1.0, defaults.scale());
         assertEquals(List.of(ZcoreTask.values()), defaults.tasks());
         assertTrue(defaults.mix());
@@ -301,23 +301,23 @@ class WorkloadsTest
         assertEquals(new ZcoreTask.Sizes(10_000_000, 100, 1), defaults.sizes());
         assertEquals(2_000, defaults.mixConfig().opsPerThread());
 
-        final Workloads.Options some = Workloads.Options.parse(" ", "--scale=0.001", "--tasks", "task3,0,mix",
+        final WorkloadsOptions some = WorkloadsOptions.parse(" ", "--scale=0.001", "--tasks", "task3,0,mix",
             "--json", "w.json", "--threads=2");
         assertEquals(List.of(ZcoreTask.TASK0, ZcoreTask.TASK3), some.tasks());
         assertTrue(some.mix());
         assertEquals(Path.of("w.json"), some.json());
         assertEquals(new ZcoreTask.Sizes(10_000, 1, 1), some.sizes());
         assertEquals(FileMix.Config.FSYNC_EVERY, some.mixConfig().opsPerThread(), "at least one fsync period");
-        assertFalse(Workloads.Options.parse("--tasks", "zcore").mix());
-        assertEquals(List.of(), Workloads.Options.parse("--tasks", "mix").tasks());
+        assertFalse(WorkloadsOptions.parse("--tasks", "zcore").mix());
+        assertEquals(List.of(), WorkloadsOptions.parse("--tasks", "mix").tasks());
 
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--scale"));
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--scale", "0"));
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--scale", "lots"));
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--tasks", "task6"));
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--tasks", ","));
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--frobnicate"));
-        assertThrows(io.offload.examples.ReportMain.HelpRequested.class, () -> Workloads.Options.parse("--help"));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--scale"));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--scale", "0"));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--scale", "lots"));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--tasks", "task6"));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--tasks", ","));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--frobnicate"));
+        assertThrows(io.offload.examples.CommandLine.HelpRequested.class, () -> WorkloadsOptions.parse("--help"));
     }
 
     @Test
