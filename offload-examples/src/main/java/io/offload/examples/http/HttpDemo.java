@@ -131,7 +131,7 @@ public final class HttpDemo
      */
     static HttpServer start(final Options options, final Path root) throws IOException
     {
-        final HttpServer.Builder builder = HttpServer.builder()
+        final HttpServerBuilder builder = HttpServer.builder()
             .port(options.port())
             .documentRoot(root)
             .inline(options.inline())
