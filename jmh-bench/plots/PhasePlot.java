@@ -30,6 +30,13 @@ import java.util.concurrent.TimeUnit;
  * Options: {@code --stat p50|mean} (which figure of each phase is stacked; p50 by default: medians resist the
  * outliers of a shared machine, but they do not add up to the total's median, so the total's p50 is marked on the
  * bar; means do add up), {@code --title TEXT} (instead of the machine from the inputs), {@code --no-png}.
+ * <p>
+ * <b>Why it has a JSON reader of its own</b> ({@link Json} at the end) instead of the project's
+ * ({@code io.offload.examples.JsonReader}, in offload-examples' tests): run as {@code java PhasePlot.java}, the
+ * launcher compiles only this file and the files of its own source tree (this directory, the file having no
+ * package), so it can import nothing from the Maven modules without a build and a class path, and needing no
+ * build is the point of the script. {@code PhaseExportTest} runs this script on a fresh export, which keeps the
+ * two in step.
  */
 public final class PhasePlot
 {

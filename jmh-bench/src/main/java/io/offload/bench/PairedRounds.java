@@ -3,6 +3,7 @@ package io.offload.bench;
 import io.offload.api.RawSyscalls;
 import io.offload.api.ServerStats;
 import io.offload.api.WaitStrategy;
+import io.offload.examples.JsonWriter;
 import io.offload.servers.DirectSyscalls;
 import io.offload.servers.OffloadRuntime;
 import io.offload.servers.libc.CpuAffinity;
@@ -206,24 +207,26 @@ public final class PairedRounds
         final double[] pingPongNs, final double[] offloadNs, final double[] ratio, final double[] overFloor)
         throws IOException
     {
-        final StringBuilder b = new StringBuilder();
-        b.append("{\n  \"harness\": \"io.offload.bench.PairedRounds\",\n");
-        b.append("  \"cpus\": {\"caller\": 0, \"server_or_partner\": 1},\n");
-        b.append("  \"phaseMillis\": ").append(phaseNanos / 1_000_000L).append(",\n");
-        b.append("  \"rounds\": [\n");
+        final JsonWriter j = JsonWriter.pretty().beginObject().member("harness", PairedRounds.class.getName());
+        j.name("cpus").inline().beginObject().member("caller", 0).member("server_or_partner", 1).endObject();
+        j.member("phaseMillis", phaseNanos / 1_000_000L);
+        j.name("rounds").beginArray();
         for (int i = 0; i < directNs.length; i++)
         {
-            b.append(String.format(Locale.ROOT,
-                "    {\"directNs\": %.1f, \"pingPongNs\": %.1f, \"offloadedSpinNs\": %.1f, \"ratio\": %.3f, " +
-                "\"overheadInRoundTrips\": %.3f}%s%n", directNs[i], pingPongNs[i], offloadNs[i], ratio[i],
-                overFloor[i], i + 1 < directNs.length ? "," : ""));
+            round(j.inline(), directNs[i], pingPongNs[i], offloadNs[i], ratio[i], overFloor[i]);
         }
-        b.append("  ],\n");
-        b.append(String.format(Locale.ROOT,
-            "  \"median\": {\"directNs\": %.1f, \"pingPongNs\": %.1f, \"offloadedSpinNs\": %.1f, \"ratio\": %.3f, " +
-            "\"overheadInRoundTrips\": %.3f}%n}%n", median(directNs), median(pingPongNs), median(offloadNs),
-            median(ratio), median(overFloor)));
+        j.endArray().name("median").inline();
+        round(j, median(directNs), median(pingPongNs), median(offloadNs), median(ratio), median(overFloor));
+        final String b = j.endObject().toString();
         Files.createDirectories(json.toAbsolutePath().getParent());
-        Files.writeString(json, b.toString());
+        Files.writeString(json, b);
+    }
+
+    private static void round(final JsonWriter j, final double directNs, final double pingPongNs,
+        final double offloadNs, final double ratio, final double overFloor)
+    {
+        j.beginObject().member("directNs", directNs, 1).member("pingPongNs", pingPongNs, 1)
+            .member("offloadedSpinNs", offloadNs, 1).member("ratio", ratio, 3)
+            .member("overheadInRoundTrips", overFloor, 3).endObject();
     }
 }

@@ -45,23 +45,14 @@ public final class ReportMain
         Report run(O options, PrintStream progress) throws IOException;
     }
 
-    /** Thrown by a program's option parser for {@code -h} or {@code --help}. */
-    public static final class HelpRequested extends RuntimeException
-    {
-        /** A help request: no message, no stack trace. */
-        public HelpRequested()
-        {
-            super("help", null, false, false);
-        }
-    }
-
     /**
      * Run a report program as its {@code main}.
      *
      * @param program name used in the failure message.
      * @param usage   printed for {@code --help}.
      * @param args    the command line.
-     * @param parse   the option parser: {@link HelpRequested} for help, IllegalArgumentException for a bad option.
+     * @param parse   the option parser: {@link CommandLine.HelpRequested} for help, IllegalArgumentException for
+     *                a bad option.
      * @param json    where the options say to write JSON, or null.
      * @param runner  the measurement.
      * @param <O>     the options type.
@@ -78,20 +69,9 @@ public final class ReportMain
         {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // the report says what matters
         }
-        final O options;
-        try
+        final O options = CommandLine.parseOrExit(usage, args, parse);
+        if (options == null)
         {
-            options = parse.apply(args);
-        }
-        catch (final HelpRequested help)
-        {
-            System.out.print(usage);
-            return;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println(ex.getMessage());
-            System.exit(2);
             return;
         }
         final Report report;

@@ -87,9 +87,9 @@ class TourTest
     @Test
     void runReturnsPositiveFiguresAndFilledCpus() throws Exception
     {
-        final Tour.Report report = onFreshThread(() -> Tour.run(new Tour.Options(200, 100, 8, null), null));
-        assertEquals(CALLS, report.rows().stream().map(Tour.Row::call).toList());
-        for (final Tour.Row row : report.rows())
+        final TourReport report = onFreshThread(() -> Tour.run(new TourOptions(200, 100, 8, null), null));
+        assertEquals(CALLS, report.rows().stream().map(TourReport.Row::call).toList());
+        for (final TourReport.Row row : report.rows())
         {
             assertTrue(row.directNs() > 0, row.toString());
             assertTrue(row.offloadedNs() > 0, row.toString());
@@ -118,26 +118,26 @@ class TourTest
     @Test
     void parsesOptions()
     {
-        final Tour.Options defaults = Tour.Options.parse();
-        assertEquals(Tour.DEFAULT_SAMPLES, defaults.samples());
-        assertEquals(Tour.DEFAULT_BATCH, defaults.batch());
+        final TourOptions defaults = TourOptions.parse();
+        assertEquals(TourOptions.DEFAULT_SAMPLES, defaults.samples());
+        assertEquals(TourOptions.DEFAULT_BATCH, defaults.batch());
         assertEquals(null, defaults.json());
 
-        final Tour.Options options = Tour.Options.parse("", "--samples=5_000", "--json", "out.json", " ");
+        final TourOptions options = TourOptions.parse("", "--samples=5_000", "--json", "out.json", " ");
         assertEquals(5_000, options.samples());
         assertEquals(1_250, options.warmup());
         assertEquals(Path.of("out.json"), options.json());
 
-        assertThrows(IllegalArgumentException.class, () -> Tour.Options.parse("--samples"));
-        assertThrows(IllegalArgumentException.class, () -> Tour.Options.parse("--samples", "0"));
-        assertThrows(IllegalArgumentException.class, () -> Tour.Options.parse("--samples", "many"));
-        assertThrows(IllegalArgumentException.class, () -> Tour.Options.parse("--frobnicate"));
+        assertThrows(IllegalArgumentException.class, () -> TourOptions.parse("--samples"));
+        assertThrows(IllegalArgumentException.class, () -> TourOptions.parse("--samples", "0"));
+        assertThrows(IllegalArgumentException.class, () -> TourOptions.parse("--samples", "many"));
+        assertThrows(IllegalArgumentException.class, () -> TourOptions.parse("--frobnicate"));
     }
 
     @Test
     void jsonEscapesStrings()
     {
-        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", Json.quote("a\"b\\c\nd\u0001"));
+        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", JsonWriter.quote("a\"b\\c\nd\u0001"));
     }
 
     /**

@@ -29,19 +29,19 @@ final class BodyStream extends OutputStream
     private static final int TRAILER = 2 + 5;
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final HttpConnection connection;
+    private final ConnectionSocket socket;
     private final MemorySegment buf;
     private HttpResponse response;
     private int count;
     private boolean open;
 
-    BodyStream(final HttpConnection connection, final MemorySegment buf)
+    BodyStream(final ConnectionSocket socket, final MemorySegment buf)
     {
         if (buf.byteSize() != RESERVE + CAPACITY + TRAILER)
         {
             throw new IllegalArgumentException("chunk buffer must be " + (RESERVE + CAPACITY + TRAILER) + " bytes");
         }
-        this.connection = connection;
+        this.socket = socket;
         this.buf = buf;
     }
 
@@ -139,7 +139,7 @@ final class BodyStream extends OutputStream
         {
             if (count > 0)
             {
-                connection.write(buf.asSlice(RESERVE, count));
+                socket.write(buf.asSlice(RESERVE, count));
             }
             count = 0;
             return;
@@ -166,7 +166,7 @@ final class BodyStream extends OutputStream
         count = 0;
         if (length > 0)
         {
-            connection.write(buf.asSlice(from, length));
+            socket.write(buf.asSlice(from, length));
         }
     }
 

@@ -8,7 +8,7 @@ import io.offload.api.RawSyscalls;
 import io.offload.api.StatxDescriptor;
 import io.offload.api.SyscallException;
 import io.offload.api.Syscalls;
-import io.offload.examples.Json;
+import io.offload.examples.JsonWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +39,11 @@ final class DirectoryListingHandler implements HttpHandler
 
     /** getdents64 buffer: a few hundred entries per call. */
     private static final int DIRENT_BUFFER = 32 * 1024;
+    /** The file types of a stat mode, and what the listing calls each. */
+    private static final int[] TYPES = {LinuxConstants.S_IFREG, LinuxConstants.S_IFDIR, LinuxConstants.S_IFLNK,
+        LinuxConstants.S_IFIFO, LinuxConstants.S_IFSOCK, LinuxConstants.S_IFCHR, LinuxConstants.S_IFBLK};
+    private static final String[] TYPE_NAMES = {"file", "directory", "symlink", "fifo", "socket", "char-device",
+        "block-device"};
 
     private final DocumentRoot root;
 
@@ -152,31 +157,23 @@ final class DirectoryListingHandler implements HttpHandler
 
     static String json(final String path, final FileStat self, final List<Entry> entries)
     {
-        final StringBuilder out = new StringBuilder(64 + entries.size() * 96);
-        out.append("{\"path\":");
-        Json.string(out, path);
-        out.append(",\"modified\":");
-        Json.string(out, iso(self.mtimeNanos()));
-        out.append(",\"entries\":[");
-        for (int i = 0; i < entries.size(); i++)
+        final JsonWriter j = JsonWriter.compact().beginObject().member("path", path)
+            .member("modified", iso(self.mtimeNanos()));
+        j.name("entries").beginArray();
+        for (final Entry entry : entries)
         {
-            final Entry entry = entries.get(i);
-            out.append(i == 0 ? "\n  " : ",\n  ").append("{\"name\":");
-            Json.string(out, entry.name());
-            out.append(",\"type\":");
-            Json.string(out, entry.type());
+            j.beginObject().member("name", entry.name()).member("type", entry.type());
             if (entry.size() >= 0)
             {
-                out.append(",\"size\":").append(entry.size());
+                j.member("size", entry.size());
             }
             if (entry.mtimeNanos() != Long.MIN_VALUE)
             {
-                out.append(",\"modified\":");
-                Json.string(out, iso(entry.mtimeNanos()));
+                j.member("modified", iso(entry.mtimeNanos()));
             }
-            out.append('}');
+            j.endObject();
         }
-        return out.append(entries.isEmpty() ? "]}\n" : "\n]}\n").toString();
+        return j.endArray().endObject().toString();
     }
 
     private static String iso(final long epochNanos)
@@ -185,18 +182,20 @@ final class DirectoryListingHandler implements HttpHandler
             .truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
+    /**
+     * The file type of a stat mode. An if chain rather than a switch: a switch needs compile-time constants, and
+     * {@link LinuxConstants} may choose its values by architecture at run time.
+     */
     private static String type(final int mode)
     {
-        return switch (mode & LinuxConstants.S_IFMT)
+        final int type = mode & LinuxConstants.S_IFMT;
+        for (int i = 0; i < TYPES.length; i++)
         {
-            case LinuxConstants.S_IFREG -> "file";
-            case LinuxConstants.S_IFDIR -> "directory";
-            case LinuxConstants.S_IFLNK -> "symlink";
-            case LinuxConstants.S_IFIFO -> "fifo";
-            case LinuxConstants.S_IFSOCK -> "socket";
-            case LinuxConstants.S_IFCHR -> "char-device";
-            case LinuxConstants.S_IFBLK -> "block-device";
-            default -> "unknown";
-        };
+            if (type == TYPES[i])
+            {
+                return TYPE_NAMES[i];
+            }
+        }
+        return "unknown";
     }
 }

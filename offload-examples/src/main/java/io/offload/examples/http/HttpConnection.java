@@ -2,7 +2,6 @@ package io.offload.examples.http;
 
 import io.offload.api.Connection;
 import io.offload.api.Errno;
-import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +13,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One client connection, served on its own thread: read a request's header block into a native buffer, parse it
@@ -24,30 +21,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * next is looked at.
  * <p>
  * <b>Waiting and stopping.</b> Every read has a deadline: the read timeout for the whole header block (so a client
- * that trickles one byte at a time is not given the timeout per byte), and per read for a body. How a connection
- * waiting for its next request is stopped depends on where its calls wait:
- * <ul>
- *   <li>offloaded: the read waits in a server's reactor, and closing the socket from the stopping thread completes
- *       it at once with EBADF. A small state machine (BUSY, IDLE, CLOSED) makes sure the stopping thread closes
- *       only a connection that is waiting between requests, never one in the middle of a request;</li>
- *   <li>inline: the read waits in poll(2) on this thread, which a close from another thread does not wake (and the
- *       fd number could be reused by the time it did). So the read waits in slices of {@link #SLICE_NANOS} and
- *       looks at the server's state between them; this thread always closes its own socket.</li>
- * </ul>
+ * that trickles one byte at a time is not given the timeout per byte), and per read for a body. A read waits at
+ * most {@link ConnectionConfig#readSliceNanos()} at a time and looks at the server's state between slices: offloaded,
+ * the slice is unbounded and the stopping thread wakes a connection waiting for its next request by closing its
+ * socket ({@link ConnectionSocket} decides when it may); inline, a read in poll(2) cannot be woken from another
+ * thread, so it waits in short slices and this thread closes its own socket ({@link Acceptor} has both modes).
+ * <p>
+ * Everything it needs from its server comes in the constructor: the {@link ConnectionConfig}, fixed at start, and
+ * the {@link Connections} it belongs to, asked whether the server is stopping and told when this one ends.
  */
 final class HttpConnection implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
 
-    /** Serving a request (or about to read its rest): the stopping thread leaves it alone until the grace ends. */
-    static final int BUSY = 0;
-    /** Waiting for the next request with nothing buffered: the stopping thread may close it. */
-    static final int IDLE = 1;
-    /** Closed by the stopping thread. */
-    static final int CLOSED = 2;
-
-    /** Longest wait in poll(2) in inline mode before looking at the server's state again. */
-    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Longest a lingering close waits for the client to finish sending. */
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The same while the server stops: the client was told {@code Connection: close} and the stop should not wait. */
@@ -61,14 +47,11 @@ final class HttpConnection implements Runnable
     private static final long TIMED_OUT = -2;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final HttpServer server;
+    private final ConnectionConfig config;
+    private final Connections owner;
     private final Connection connection;
+    private final ConnectionSocket socket;
     private final long id;
-    private final AtomicInteger state = new AtomicInteger(BUSY);
-    private final ReentrantLock closeLock = new ReentrantLock();
-    private volatile boolean closed;
-    private volatile boolean forced;
-    private boolean socketFailed;
     private boolean lingerOnClose;
 
     private Arena arena;
@@ -82,10 +65,19 @@ final class HttpConnection implements Runnable
     private HttpResponse response;
     private long requests;
 
-    HttpConnection(final HttpServer server, final Connection connection, final long id)
+    /**
+     * @param config     what every connection of the server is given.
+     * @param owner      the server's connections, this one among them.
+     * @param connection the accepted socket; this connection closes it.
+     * @param id         its number, for the log.
+     */
+    HttpConnection(final ConnectionConfig config, final Connections owner, final Connection connection,
+        final long id)
     {
-        this.server = server;
+        this.config = config;
+        this.owner = owner;
         this.connection = connection;
+        this.socket = new ConnectionSocket(connection, id);
         this.id = id;
     }
 
@@ -95,24 +87,24 @@ final class HttpConnection implements Runnable
         try (Arena confined = Arena.ofConfined())
         {
             arena = confined;
-            in = confined.allocate(server.maxHeaderBytes());
-            parser = new RequestParser(in, new byte[server.maxHeaderBytes()]);
-            out = new NativeOutput(this, confined.allocate(OUT_CAPACITY));
-            request = new HttpRequest(server, connection);
+            in = confined.allocate(config.maxHeaderBytes());
+            parser = new RequestParser(in, new byte[config.maxHeaderBytes()]);
+            out = new NativeOutput(socket, confined.allocate(OUT_CAPACITY));
+            request = new HttpRequest(config, connection);
             response = new HttpResponse(this, out);
-            connection.setNoDelay(true); // headers then sendfile: Nagle would hold the tail of the file back
+            socket.setNoDelay(true); // headers then sendfile: Nagle would hold the tail of the file back
             while (serveOne())
             {
                 // next request on this connection
             }
-            if (lingerOnClose && !socketFailed && !closed && !forced)
+            if (lingerOnClose && !socket.failed() && !socket.isClosedByStop())
             {
                 linger();
             }
         }
         catch (final SyscallException ex)
         {
-            if (closed || forced)
+            if (socket.isClosedByStop())
             {
                 LOG.debug("connection {}: closed by the server's stop ({})", id, ex.getMessage());
             }
@@ -132,8 +124,8 @@ final class HttpConnection implements Runnable
         finally
         {
             arena = null;
-            closeSocket();
-            server.connectionEnded(this);
+            socket.close();
+            owner.ended(this);
         }
     }
 
@@ -157,7 +149,7 @@ final class HttpConnection implements Runnable
     {
         request.reset();
         response.reset(request);
-        final long headerDeadline = System.nanoTime() + server.readTimeoutNanos();
+        final long headerDeadline = System.nanoTime() + config.readTimeoutNanos();
         long scanFrom = start;
         long headerEnd;
         while (true)
@@ -179,12 +171,12 @@ final class HttpConnection implements Runnable
                 break;
             }
             scanFrom = Math.max(start, end - 2); // the blank line may straddle this read and the next
-            if (end - start >= server.maxHeaderBytes())
+            if (end - start >= config.maxHeaderBytes())
             {
                 final boolean requestLine = !parser.hasLineFeed(start, end);
                 return answerError(new HttpError(
                     requestLine ? HttpStatus.URI_TOO_LONG : HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                    (requestLine ? "request line" : "header block") + " longer than " + server.maxHeaderBytes() +
+                    (requestLine ? "request line" : "header block") + " longer than " + config.maxHeaderBytes() +
                         " bytes", true));
             }
             if (end == in.byteSize())
@@ -204,7 +196,7 @@ final class HttpConnection implements Runnable
                 if (start < end)
                 {
                     LOG.debug("connection {}: client stalled mid-request for {} ms", id,
-                        TimeUnit.NANOSECONDS.toMillis(server.readTimeoutNanos()));
+                        TimeUnit.NANOSECONDS.toMillis(config.readTimeoutNanos()));
                     return answerError(new HttpError(HttpStatus.REQUEST_TIMEOUT,
                         "request not complete within the read timeout", true));
                 }
@@ -241,10 +233,10 @@ final class HttpConnection implements Runnable
         {
             return true;
         }
-        if (length > server.maxBodyBytes())
+        if (length > config.maxBodyBytes())
         {
             return answerError(new HttpError(HttpStatus.CONTENT_TOO_LARGE,
-                "request body of " + length + " bytes is over the limit of " + server.maxBodyBytes(), true));
+                "request body of " + length + " bytes is over the limit of " + config.maxBodyBytes(), true));
         }
         final byte[] body = new byte[(int)length];
         int have = (int)Math.min(end - start, length);
@@ -252,13 +244,13 @@ final class HttpConnection implements Runnable
         start += have;
         if (have < length && request.expectContinue())
         {
-            write(nativeCopy(CONTINUE));
+            socket.write(nativeCopy(CONTINUE));
         }
         while (have < length)
         {
             start = 0;
             end = 0;
-            final long n = fill(System.nanoTime() + server.readTimeoutNanos(), false);
+            final long n = fill(System.nanoTime() + config.readTimeoutNanos(), false);
             if (n == STOPPED || n == 0)
             {
                 return false;
@@ -287,7 +279,7 @@ final class HttpConnection implements Runnable
 
     private boolean dispatch() throws IOException
     {
-        final HttpHandler handler = server.route(request);
+        final HttpHandler handler = config.routes().route(request);
         try
         {
             handler.handle(request, response);
@@ -295,11 +287,11 @@ final class HttpConnection implements Runnable
         }
         catch (final IOException | RuntimeException ex)
         {
-            if (socketFailed && ex instanceof SyscallException socketFailure)
+            if (socket.failed() && ex instanceof SyscallException socketFailure)
             {
                 throw socketFailure; // the client is gone: nothing to answer
             }
-            if (socketFailed)
+            if (socket.failed())
             {
                 LOG.debug("connection {}: {} failed after the client went away", id, request, ex);
                 return false;
@@ -347,10 +339,9 @@ final class HttpConnection implements Runnable
     {
         try
         {
-            ensureOpen(Syscall.SHUTDOWN);
-            connection.shutdownOutput();
-            final long deadline = System.nanoTime() + Math.min(server.readTimeoutNanos(),
-                server.isStopping() ? LINGER_STOPPING_NANOS : LINGER_NANOS);
+            socket.shutdownOutput();
+            final long deadline = System.nanoTime() + Math.min(config.readTimeoutNanos(),
+                owner.isStopping() ? LINGER_STOPPING_NANOS : LINGER_NANOS);
             long drained = 0;
             while (drained < LINGER_MAX_BYTES)
             {
@@ -383,13 +374,13 @@ final class HttpConnection implements Runnable
         {
             return readUntil(deadline, false);
         }
-        if (!state.compareAndSet(BUSY, IDLE))
+        if (!socket.enterIdle())
         {
             return STOPPED;
         }
-        if (server.isStopping())
+        if (owner.isStopping())
         {
-            state.compareAndSet(IDLE, BUSY);
+            socket.leaveIdle();
             return STOPPED; // closed by us (finally in run) or by the stopping thread: either way, done
         }
         final long n;
@@ -399,26 +390,29 @@ final class HttpConnection implements Runnable
         }
         catch (final SyscallException ex)
         {
-            if (!state.compareAndSet(IDLE, BUSY))
+            if (!socket.leaveIdle())
             {
                 return STOPPED; // the stopping thread closed the socket under the read: EBADF
             }
             throw ex;
         }
-        if (!state.compareAndSet(IDLE, BUSY))
+        if (!socket.leaveIdle())
         {
             return STOPPED; // closed by the stopping thread just as the bytes came: it is not ours to use
         }
         return n;
     }
 
+    /**
+     * Read into {@code in[end, capacity)}, in slices of at most {@link ConnectionConfig#readSliceNanos()}, looking
+     * between them at whether the grace is over (or, waiting for a next request, whether the server is stopping).
+     */
     private long readUntil(final long deadline, final boolean idle) throws SyscallException
     {
-        final boolean sliced = server.blockingInCaller();
         final MemorySegment room = in.asSlice(end, in.byteSize() - end);
         while (true)
         {
-            if (forced || (idle && sliced && server.isStopping()))
+            if (socket.isForced() || (idle && owner.isStopping()))
             {
                 return STOPPED;
             }
@@ -427,10 +421,9 @@ final class HttpConnection implements Runnable
             {
                 return TIMED_OUT;
             }
-            final long wait = sliced ? Math.min(remaining, SLICE_NANOS) : remaining;
             try
             {
-                return read(room, Duration.ofNanos(wait));
+                return socket.read(room, Duration.ofNanos(Math.min(remaining, config.readSliceNanos())));
             }
             catch (final SyscallException ex)
             {
@@ -442,149 +435,47 @@ final class HttpConnection implements Runnable
         }
     }
 
-    private long read(final MemorySegment buf, final Duration timeout) throws SyscallException
-    {
-        ensureOpen(Syscall.RECVFROM);
-        try
-        {
-            return connection.read(buf, timeout);
-        }
-        catch (final SyscallException ex)
-        {
-            if (ex.errno() != Errno.ETIMEDOUT)
-            {
-                socketFailed = true;
-            }
-            throw ex;
-        }
-    }
-
-    /**
-     * Write a whole buffer to the client.
-     *
-     * @param buf native bytes.
-     * @throws SyscallException EPIPE or ECONNRESET if the client is gone.
-     */
-    void write(final MemorySegment buf) throws SyscallException
-    {
-        ensureOpen(Syscall.SENDTO);
-        try
-        {
-            connection.write(buf);
-        }
-        catch (final SyscallException ex)
-        {
-            socketFailed = true;
-            throw ex;
-        }
-    }
-
-    /**
-     * @return bytes sent with sendfile(2); fewer than {@code count} only if the file is shorter.
-     */
-    long sendFile(final int fileFd, final long offset, final long count) throws SyscallException
-    {
-        ensureOpen(Syscall.SENDFILE);
-        try
-        {
-            return connection.sendFile(fileFd, offset, count);
-        }
-        catch (final SyscallException ex)
-        {
-            socketFailed = true;
-            throw ex;
-        }
-    }
-
-    /**
-     * The library's Connection does not refuse calls after close, and a closed fd number may already belong to
-     * another socket or file; so calls stop here once the stopping thread has closed this connection.
-     */
-    private void ensureOpen(final Syscall syscall) throws SyscallException
-    {
-        if (closed)
-        {
-            socketFailed = true;
-            throw new SyscallException(syscall, Errno.EBADF, "fd=" + connection.fd() + ", closed by the server's stop");
-        }
-    }
-
     BodyStream bodyStream()
     {
         if (bodyStream == null)
         {
-            bodyStream = new BodyStream(this, arena.allocate(BodyStream.bufferSize()));
+            bodyStream = new BodyStream(socket, arena.allocate(BodyStream.bufferSize()));
         }
         return bodyStream;
     }
 
-    HttpServer server()
+    /**
+     * @return its socket, for the response's writes.
+     */
+    ConnectionSocket socket()
     {
-        return server;
+        return socket;
     }
 
     /**
-     * Graceful stop, offloaded mode: close the connection if it is waiting for a next request; one that is
-     * serving a request finishes it (answering with {@code Connection: close}).
+     * @return whether the server has begun to stop: a response then says {@code Connection: close}.
      */
+    boolean isServerStopping()
+    {
+        return owner.isStopping();
+    }
+
+    /** Graceful stop, offloaded: see {@link ConnectionSocket#closeIfIdle()}. */
     void closeIfIdle()
     {
-        if (state.compareAndSet(IDLE, CLOSED))
-        {
-            closeSocket();
-        }
+        socket.closeIfIdle();
     }
 
-    /**
-     * The grace period is over: offloaded, close the socket (pending calls complete with EBADF); inline, shut its
-     * output down (a write blocked in poll(2) wakes with EPIPE) and let the sliced reads see {@link #forced}.
-     */
-    void force()
+    /** End of the grace, offloaded: see {@link ConnectionSocket#forceClose()}. */
+    void forceClose()
     {
-        forced = true;
-        state.set(CLOSED);
-        if (!server.blockingInCaller())
-        {
-            closeSocket();
-            return;
-        }
-        closeLock.lock();
-        try
-        {
-            if (!closed)
-            {
-                connection.shutdownOutput();
-            }
-        }
-        catch (final SyscallException ex)
-        {
-            LOG.debug("connection {}: shutdown on stop: {}", id, ex.getMessage());
-        }
-        finally
-        {
-            closeLock.unlock();
-        }
+        socket.forceClose();
     }
 
-    private void closeSocket()
+    /** End of the grace, inline: see {@link ConnectionSocket#forceShutdown()}. */
+    void forceShutdown()
     {
-        closeLock.lock();
-        try
-        {
-            if (!closed)
-            {
-                closed = true;
-                connection.close();
-            }
-        }
-        catch (final SyscallException | RuntimeException ex)
-        {
-            LOG.debug("connection {}: close: {}", id, ex.getMessage());
-        }
-        finally
-        {
-            closeLock.unlock();
-        }
+        socket.forceShutdown();
     }
 
     private static boolean isLineBreak(final byte b)
@@ -595,6 +486,6 @@ final class HttpConnection implements Runnable
     @Override
     public String toString()
     {
-        return "connection " + id + " (fd " + connection.fd() + ", " + requests + " request(s))";
+        return "connection " + id + " (fd " + socket.fd() + ", " + requests + " request(s))";
     }
 }

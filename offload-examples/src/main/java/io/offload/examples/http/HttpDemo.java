@@ -1,5 +1,7 @@
 package io.offload.examples.http;
 
+import io.offload.examples.CommandLine;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -14,13 +16,13 @@ import java.util.stream.Stream;
 
 /**
  * The HTTP server demo: serves a document root (generated, or {@code --root DIR}) on a free port (or
- * {@code --port N}) until Ctrl-C or SIGTERM, then stops gracefully. From the repository root:
+ * {@code --port N}) until Ctrl-C or SIGTERM, then stops gracefully. From the repository root, after a build:
  * <pre>
- *   ./mvnw -q -pl offload-examples -am package -DskipTests -Dhttp
- *   ./mvnw -q -pl offload-examples -am package -DskipTests -Dhttp -Doffload.args="--port 8080 --inline"
+ *   java -jar offload-examples/target/offload-examples.jar http
+ *   java -jar offload-examples/target/offload-examples.jar http --port 8080 --inline
  * </pre>
- * It prints the URL, its pid and curl lines to paste into another shell. {@code kill -TERM <pid>} shows the graceful
- * stop (Ctrl-C under Maven stops Maven too, which may cut the last lines of output).
+ * It prints the URL, its pid and curl lines to paste into another shell; Ctrl-C or {@code kill -TERM <pid>} shows
+ * the graceful stop.
  */
 public final class HttpDemo
 {
@@ -28,7 +30,7 @@ public final class HttpDemo
     static final Duration GRACE = Duration.ofSeconds(5);
 
     private static final String USAGE = """
-        usage: HttpDemo [--port N] [--root DIR] [--inline] [--threads virtual|platform] [--read-timeout-ms N]
+        usage: http [--port N] [--root DIR] [--inline] [--threads virtual|platform] [--read-timeout-ms N]
           --port N             port to listen on (default 0: a free port)
           --root DIR           document root (default: a generated temporary directory, deleted at exit)
           --inline             run every system call on the connection's thread instead of offloading it
@@ -52,9 +54,10 @@ public final class HttpDemo
     public record Options(int port, Path root, boolean inline, HttpServer.Threads threads, long readTimeoutMs)
     {
         /**
-         * @param args command-line arguments; empty ones are ignored (Maven passes one for empty offload.args).
+         * @param args command-line arguments; blank ones are ignored.
          * @return the options.
          * @throws IllegalArgumentException for an unknown option or a bad value, with the usage.
+         * @throws CommandLine.HelpRequested for {@code --help}.
          */
         public static Options parse(final String... args)
         {
@@ -63,62 +66,31 @@ public final class HttpDemo
             boolean inline = false;
             HttpServer.Threads threads = null;
             long readTimeoutMs = HttpServer.DEFAULT_READ_TIMEOUT.toMillis();
-            for (int i = 0; i < args.length; i++)
+            final CommandLine in = new CommandLine(USAGE, args);
+            while (in.next())
             {
-                final String arg = args[i].strip();
-                if (arg.isEmpty())
-                {
-                    continue;
-                }
-                switch (arg)
+                switch (in.option())
                 {
                     case "--inline" -> inline = true;
-                    case "--port" -> port = (int)number(arg, value(args, ++i, arg), 0, 65_535);
-                    case "--root" -> root = Path.of(value(args, ++i, arg));
-                    case "--threads" -> threads = threads(value(args, ++i, arg));
-                    case "--read-timeout-ms" -> readTimeoutMs = number(arg, value(args, ++i, arg), 1, Long.MAX_VALUE);
-                    case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
-                    default -> throw new IllegalArgumentException("unknown option '" + arg + "'\n" + USAGE);
+                    case "--port" -> port = (int)in.wholeNumber(0, 65_535);
+                    case "--root" -> root = Path.of(in.value());
+                    case "--threads" -> threads = threads(in);
+                    case "--read-timeout-ms" -> readTimeoutMs = in.wholeNumber(1, Long.MAX_VALUE);
+                    case "--help", "-h" -> throw new CommandLine.HelpRequested();
+                    default -> throw in.unknown();
                 }
             }
             return new Options(port, root, inline, threads, readTimeoutMs);
         }
 
-        private static String value(final String[] args, final int index, final String option)
+        private static HttpServer.Threads threads(final CommandLine in)
         {
-            if (index >= args.length || args[index].isBlank())
-            {
-                throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
-            }
-            return args[index].strip();
-        }
-
-        private static long number(final String option, final String text, final long min, final long max)
-        {
-            final long value;
-            try
-            {
-                value = Long.parseLong(text);
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new IllegalArgumentException(option + " must be a number, got '" + text + "'\n" + USAGE, ex);
-            }
-            if (value < min || value > max)
-            {
-                throw new IllegalArgumentException(option + " must be in " + min + ".." + max + ", got " + value);
-            }
-            return value;
-        }
-
-        private static HttpServer.Threads threads(final String text)
-        {
+            final String text = in.value();
             return switch (text)
             {
                 case "virtual" -> HttpServer.Threads.VIRTUAL;
                 case "platform" -> HttpServer.Threads.PLATFORM;
-                default -> throw new IllegalArgumentException("--threads must be virtual or platform, got '" + text +
-                    "'");
+                default -> throw in.invalid("--threads must be virtual or platform, got '" + text + "'");
             };
         }
     }
@@ -129,15 +101,9 @@ public final class HttpDemo
      */
     public static void main(final String[] args) throws Exception
     {
-        final Options options;
-        try
+        final Options options = CommandLine.parseOrExit(USAGE, args, Options::parse);
+        if (options == null)
         {
-            options = Options.parse(args);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println(ex.getMessage());
-            System.exit(2);
             return;
         }
         final Path root = options.root() != null ? options.root() : generateRoot();
@@ -165,7 +131,7 @@ public final class HttpDemo
      */
     static HttpServer start(final Options options, final Path root) throws IOException
     {
-        final HttpServer.Builder builder = HttpServer.builder()
+        final HttpServerBuilder builder = HttpServer.builder()
             .port(options.port())
             .documentRoot(root)
             .inline(options.inline())

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Answers the requests whose path falls under the prefix it was registered for
- * ({@link HttpServer.Builder#handle(String, HttpHandler)}). It runs on the connection's thread (a virtual thread by
+ * ({@link HttpServerBuilder#handle(String, HttpHandler)}). It runs on the connection's thread (a virtual thread by
  * default), so it may block: sleep, call the library's blocking {@code Syscalls}, read files.
  * <p>
  * The request and response objects belong to the connection and are reused for its next request: keep nothing of

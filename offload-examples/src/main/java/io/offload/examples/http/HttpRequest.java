@@ -19,7 +19,7 @@ public final class HttpRequest
 {
     private static final byte[] EMPTY = new byte[0];
 
-    private final HttpServer server;
+    private final ConnectionConfig config;
     private final Connection connection;
     private String method;
     private String target;
@@ -35,9 +35,9 @@ public final class HttpRequest
     private String[] values = new String[16];
     private int headerCount;
 
-    HttpRequest(final HttpServer server, final Connection connection)
+    HttpRequest(final ConnectionConfig config, final Connection connection)
     {
-        this.server = server;
+        this.config = config;
         this.connection = connection;
     }
 
@@ -287,7 +287,7 @@ public final class HttpRequest
      */
     public Syscalls syscalls()
     {
-        return server.syscalls();
+        return config.syscalls();
     }
 
     /**
@@ -295,12 +295,7 @@ public final class HttpRequest
      */
     public Path documentRoot()
     {
-        return server.documentRoot();
-    }
-
-    HttpServer server()
-    {
-        return server;
+        return config.documentRoot();
     }
 
     @Override

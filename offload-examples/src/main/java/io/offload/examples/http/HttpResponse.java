@@ -237,7 +237,7 @@ public final class HttpResponse
         long sent = 0;
         while (sent < count)
         {
-            final long n = connection.sendFile(fileFd, offset + sent, count - sent);
+            final long n = connection.socket().sendFile(fileFd, offset + sent, count - sent);
             if (n <= 0)
             {
                 // the file shrank under us: the Content-Length promised more, so the connection cannot be reused
@@ -342,7 +342,7 @@ public final class HttpResponse
             chunked = request.isHttp11();
             closeDelimited = !chunked && !request.isHead();
         }
-        keepAlive = request.keepAlive() && !closeRequested && !closeDelimited && !connection.server().isStopping();
+        keepAlive = request.keepAlive() && !closeRequested && !closeDelimited && !connection.isServerStopping();
         out.ascii("HTTP/1.1 ");
         out.decimal(status);
         out.put((byte)' ');

@@ -1,12 +1,9 @@
 package io.offload.examples.http;
 
-import io.offload.api.Connection;
-import io.offload.api.Errno;
 import io.offload.api.Listener;
 import io.offload.api.Sockets;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallClass;
-import io.offload.api.SyscallException;
 import io.offload.api.Syscalls;
 import io.offload.servers.DirectSyscalls;
 import io.offload.servers.OffloadRuntime;
@@ -19,21 +16,12 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small HTTP/1.1 server on the library's socket API, in the spirit of Jetty's embedded server: static files from
@@ -47,17 +35,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  * <p>
  * <b>Where the system calls run.</b> By default every socket and file call is offloaded to an {@link OffloadRuntime}
- * (one passed in with {@link Builder#runtime}, or one the server builds and owns: NETWORK and FILE calls on one
- * server pinned to CPU 1). A call that would block waits in that server's epoll reactor, and the connection's
+ * (one passed in with {@link HttpServerBuilder#runtime}, or one the server builds and owns: NETWORK and FILE calls
+ * on one server pinned to CPU 1). A call that would block waits in that server's epoll reactor, and the connection's
  * virtual thread parks meanwhile, so thousands of idle keep-alive connections cost no carrier threads. With
- * {@link Builder#inline(boolean) inline(true)} every call runs on the connection's own thread instead
+ * {@link HttpServerBuilder#inline(boolean) inline(true)} every call runs on the connection's own thread instead
  * ({@link DirectSyscalls}), waiting in poll(2) like a blocking socket: the baseline to compare against.
  * <p>
  * <b>Threads.</b> One thread per connection, virtual by default. Inline mode defaults to platform threads: a
  * virtual thread inside a native call (poll) cannot unmount, so it would hold one of the few carrier threads for
  * as long as its client is idle; on this 2-CPU machine the third idle client would stall everyone.
  * <p>
- * <b>Built-in endpoints</b> (unless {@link Builder#withoutBuiltInEndpoints()}): {@code /hello}
+ * <b>Parts.</b> {@link Routes} picks a request's handler; an {@link Acceptor} per mode ({@link OffloadedAcceptor},
+ * {@link InlineAcceptor}) accepts and knows how that mode's calls are woken at stop; each connection gets a
+ * {@link ConnectionConfig} fixed at start and the {@link Connections} it belongs to, and nothing else of the
+ * server's.
+ * <p>
+ * <b>Built-in endpoints</b> (unless {@link HttpServerBuilder#withoutBuiltInEndpoints()}): {@code /hello}
  * ({@link HelloHandler}) and {@code /dir} ({@link DirectoryListingHandler}, when there is a document root).
  */
 public final class HttpServer implements AutoCloseable
@@ -73,8 +66,6 @@ public final class HttpServer implements AutoCloseable
     /** Default limit on a request body, which is read whole into memory for the handler. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-    /** How long an inline accept waits before looking at the server's state again. */
-    private static final Duration ACCEPT_SLICE = Duration.ofMillis(100);
     /** After the grace period, how long stop() waits for forced connections to end before it gives up on them. */
     private static final long FORCE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -98,31 +89,24 @@ public final class HttpServer implements AutoCloseable
     private final Threads requestedThreads;
     private final boolean inline;
     private final OffloadRuntime givenRuntime;
-    private final String[] prefixes;
-    private final HttpHandler[] handlers;
-    private final HttpHandler fallback;
+    private final Routes routes;
     private final long readTimeoutNanos;
     private final int maxHeaderBytes;
     private final long maxBodyBytes;
     private final int backlog;
 
     private final Object lifecycle = new Object();
-    private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicLong accepted = new AtomicLong();
+    private final Connections connections = new Connections();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile int state = NEW;
-    private volatile boolean stopping;
     private OffloadRuntime runtime;
     private boolean ownsRuntime;
-    private Sockets sockets;
-    private Syscalls syscalls;
-    private boolean blockingInCaller;
     private Threads threads;
-    private Listener listener;
-    private Thread acceptor;
+    private volatile Acceptor acceptor;
+    private Thread acceptThread;
     private volatile int port = -1;
 
-    private HttpServer(final Builder builder, final Path realRoot)
+    HttpServer(final HttpServerBuilder builder, final Path realRoot)
     {
         this.bindAddress = builder.bindAddress;
         this.requestedPort = builder.port;
@@ -130,40 +114,19 @@ public final class HttpServer implements AutoCloseable
         this.requestedThreads = builder.threads;
         this.inline = builder.inline;
         this.givenRuntime = builder.runtime;
+        this.routes = new Routes(builder.handlers, builder.builtIns, realRoot);
         this.readTimeoutNanos = builder.readTimeout.toNanos();
         this.maxHeaderBytes = builder.maxHeaderBytes;
         this.maxBodyBytes = builder.maxBodyBytes;
         this.backlog = builder.backlog;
-
-        final Map<String, HttpHandler> routes = new LinkedHashMap<>();
-        if (builder.builtIns)
-        {
-            routes.put("/hello", new HelloHandler());
-            if (realRoot != null)
-            {
-                routes.put("/dir", new DirectoryListingHandler(new DocumentRoot(realRoot)));
-            }
-        }
-        routes.putAll(builder.handlers);
-        final List<Map.Entry<String, HttpHandler>> sorted = new ArrayList<>(routes.entrySet());
-        sorted.sort(Comparator.comparingInt((Map.Entry<String, HttpHandler> e) -> e.getKey().length()).reversed());
-        this.prefixes = new String[sorted.size()];
-        this.handlers = new HttpHandler[sorted.size()];
-        for (int i = 0; i < sorted.size(); i++)
-        {
-            prefixes[i] = sorted.get(i).getKey();
-            handlers[i] = sorted.get(i).getValue();
-        }
-        this.fallback = realRoot != null ? new StaticFileHandler(new DocumentRoot(realRoot)) :
-            (request, response) -> response.sendError(HttpStatus.NOT_FOUND, "no handler for " + request.path());
     }
 
     /**
      * @return a builder with every setting at its default.
      */
-    public static Builder builder()
+    public static HttpServerBuilder builder()
     {
-        return new Builder();
+        return new HttpServerBuilder();
     }
 
     /**
@@ -181,13 +144,17 @@ public final class HttpServer implements AutoCloseable
             {
                 throw new IllegalStateException("an HttpServer starts once; this one is " + stateName());
             }
+            Listener listener = null;
             try
             {
+                final Sockets sockets;
+                final Syscalls syscalls;
+                final boolean inCaller; // calls wait in poll(2) on the caller: nothing can wake them from outside
                 if (inline)
                 {
                     sockets = DirectSyscalls.sockets();
                     syscalls = DirectSyscalls.syscalls();
-                    blockingInCaller = true;
+                    inCaller = true;
                 }
                 else
                 {
@@ -199,25 +166,29 @@ public final class HttpServer implements AutoCloseable
                     runtime = ownsRuntime ? defaultRuntime() : givenRuntime;
                     sockets = runtime.sockets();
                     syscalls = runtime.syscalls();
-                    blockingInCaller = runtime.routeOf(Syscall.RECVFROM) == null; // NETWORK routed inline
+                    inCaller = runtime.routeOf(Syscall.RECVFROM) == null; // NETWORK routed inline
                 }
-                threads = requestedThreads != null ? requestedThreads :
-                    blockingInCaller ? Threads.PLATFORM : Threads.VIRTUAL;
-                if (blockingInCaller && threads == Threads.VIRTUAL)
+                threads = requestedThreads != null ? requestedThreads : inCaller ? Threads.PLATFORM : Threads.VIRTUAL;
+                if (inCaller && threads == Threads.VIRTUAL)
                 {
                     LOG.warn("inline calls on virtual threads: each connection waiting in poll(2) pins a carrier " +
                         "thread ({} of them), so that many idle clients stall the server; prefer PLATFORM",
                         Runtime.getRuntime().availableProcessors());
                 }
                 listener = sockets.listen(new InetSocketAddress(bindAddress, requestedPort), backlog);
-                port = listener.localAddress().getPort();
-                acceptor = Thread.ofPlatform().name("http-accept-" + port).start(this::acceptLoop);
+                final ConnectionConfig config = new ConnectionConfig(syscalls, routes, documentRoot,
+                    readTimeoutNanos, maxHeaderBytes, maxBodyBytes,
+                    inCaller ? InlineAcceptor.READ_SLICE_NANOS : OffloadedAcceptor.READ_SLICE_NANOS);
+                acceptor = inCaller ? new InlineAcceptor(listener, connections, config, threads) :
+                    new OffloadedAcceptor(listener, connections, config, threads);
+                port = acceptor.port;
+                acceptThread = Thread.ofPlatform().name("http-accept-" + port).start(acceptor);
                 state = RUNNING;
             }
             catch (final IOException | RuntimeException ex)
             {
                 state = STOPPED;
-                closeListener();
+                Acceptor.closeQuietly(listener, requestedPort);
                 closeOwnedRuntime();
                 terminated.countDown();
                 throw ex;
@@ -233,7 +204,7 @@ public final class HttpServer implements AutoCloseable
      * calls routed to it, pinned to CPU 1 (the second CPU this process may use), leaving CPU 0 to the connection
      * threads; unpinned when there is only one CPU. Public so that a benchmark can build the same layout itself
      * (and pin the thread that starts the server afterwards: threads inherit their creator's CPU mask) and pass it
-     * in with {@link Builder#runtime}.
+     * in with {@link HttpServerBuilder#runtime}.
      *
      * @return the runtime, started.
      */
@@ -247,119 +218,6 @@ public final class HttpServer implements AutoCloseable
             .route(SyscallClass.FILE, SyscallClass.NETWORK)
             .route(SyscallClass.PROCESS, SyscallClass.NETWORK)
             .build();
-    }
-
-    private void acceptLoop()
-    {
-        final Thread.Builder connectionThreads = threads == Threads.VIRTUAL ?
-            Thread.ofVirtual().name("http-" + port + "-conn-", 1) :
-            Thread.ofPlatform().daemon(true).name("http-" + port + "-conn-", 1);
-        while (!stopping)
-        {
-            final Connection connection;
-            try
-            {
-                connection = blockingInCaller ? listener.accept(ACCEPT_SLICE) : listener.accept();
-            }
-            catch (final SyscallException ex)
-            {
-                if (stopping)
-                {
-                    break; // offloaded: the listener was closed under the accept (EBADF)
-                }
-                if (!onAcceptFailure(ex))
-                {
-                    break;
-                }
-                continue;
-            }
-            catch (final RuntimeException ex)
-            {
-                LOG.error("accept loop on port {} failed; no more connections are accepted", port, ex);
-                break;
-            }
-            if (stopping)
-            {
-                closeQuietly(connection);
-                break;
-            }
-            final HttpConnection served = new HttpConnection(this, connection, accepted.incrementAndGet());
-            connections.add(served);
-            try
-            {
-                connectionThreads.start(served);
-            }
-            catch (final RuntimeException | OutOfMemoryError ex)
-            {
-                LOG.error("cannot start a thread for {}; closing it", served, ex);
-                connectionEnded(served);
-                closeQuietly(connection);
-            }
-        }
-        if (blockingInCaller)
-        {
-            closeListener(); // inline: only this thread may close it, no other thread waits in poll on it
-        }
-    }
-
-    /**
-     * @return whether the loop goes on.
-     */
-    private boolean onAcceptFailure(final SyscallException ex)
-    {
-        final int errno = ex.errno();
-        if (errno == Errno.ETIMEDOUT || errno == Errno.ECONNABORTED || errno == Errno.EINTR ||
-            errno == Errno.EAGAIN)
-        {
-            return true; // a slice ended, or a client gave up while queued: routine
-        }
-        if (errno == Errno.EBADF || !listener.isOpen())
-        {
-            LOG.error("listener on port {} is gone: {}", port, ex.getMessage());
-            return false;
-        }
-        // out of fds or memory: retrying at once would spin; back off and let connections end
-        LOG.warn("accept on port {} failed: {}; retrying in 100 ms", port, ex.getMessage());
-        try
-        {
-            Thread.sleep(100);
-        }
-        catch (final InterruptedException interrupted)
-        {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        return true;
-    }
-
-    HttpHandler route(final HttpRequest request)
-    {
-        final String path = request.path();
-        for (int i = 0; i < prefixes.length; i++)
-        {
-            final String prefix = prefixes[i];
-            if (prefix.equals("/"))
-            {
-                request.pathInfo(path);
-                return handlers[i];
-            }
-            if (path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/'))
-            {
-                request.pathInfo(path.substring(prefix.length()));
-                return handlers[i];
-            }
-        }
-        request.pathInfo(path);
-        return fallback;
-    }
-
-    void connectionEnded(final HttpConnection connection)
-    {
-        synchronized (connections)
-        {
-            connections.remove(connection);
-            connections.notifyAll();
-        }
     }
 
     /**
@@ -390,7 +248,7 @@ public final class HttpServer implements AutoCloseable
                 return;
             }
             state = STOPPING;
-            stopping = true;
+            connections.stopping();
         }
         final long began = System.nanoTime();
         final long deadline = began + saturatedNanos(grace);
@@ -398,36 +256,30 @@ public final class HttpServer implements AutoCloseable
             grace.toMillis());
         try
         {
-            if (!blockingInCaller)
+            acceptor.wake();
+            joinQuietly(acceptThread, TimeUnit.SECONDS.toMillis(5));
+            for (final HttpConnection connection : connections.open())
             {
-                closeListener(); // the pending accept completes with EBADF
+                acceptor.closeIdle(connection);
             }
-            joinQuietly(acceptor, TimeUnit.SECONDS.toMillis(5));
-            if (!blockingInCaller)
-            {
-                for (final HttpConnection connection : connections)
-                {
-                    connection.closeIfIdle();
-                }
-            }
-            if (!awaitConnections(deadline))
+            if (!connections.awaitNone(deadline))
             {
                 LOG.info("http server on port {}: grace over, closing {} connection(s) still busy", port,
                     connections.size());
-                for (final HttpConnection connection : connections)
+                for (final HttpConnection connection : connections.open())
                 {
-                    connection.force();
+                    acceptor.force(connection);
                 }
-                if (!awaitConnections(System.nanoTime() + FORCE_WAIT_NANOS))
+                if (!connections.awaitNone(System.nanoTime() + FORCE_WAIT_NANOS))
                 {
                     LOG.warn("http server on port {}: {} connection thread(s) did not end (a handler that does not " +
                         "return?): {}", port, connections.size(), connections);
                 }
             }
-            if (acceptor.isAlive())
+            if (acceptThread.isAlive())
             {
                 LOG.warn("http server on port {}: accept thread did not end", port);
-                closeListener();
+                acceptor.closeListener();
             }
         }
         finally
@@ -436,7 +288,7 @@ public final class HttpServer implements AutoCloseable
             state = STOPPED;
             terminated.countDown();
             LOG.info("http server on port {} stopped in {} ms after {} connection(s)", port,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), accepted.get());
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), acceptor.accepted());
         }
     }
 
@@ -480,64 +332,11 @@ public final class HttpServer implements AutoCloseable
         }
     }
 
-    private boolean awaitConnections(final long deadline)
-    {
-        synchronized (connections)
-        {
-            while (!connections.isEmpty())
-            {
-                final long remaining = deadline - System.nanoTime();
-                if (remaining <= 0)
-                {
-                    return false;
-                }
-                try
-                {
-                    TimeUnit.NANOSECONDS.timedWait(connections, remaining);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt(); // stop anyway, without waiting out the grace
-                    return connections.isEmpty();
-                }
-            }
-            return true;
-        }
-    }
-
-    private void closeListener()
-    {
-        final Listener current = listener;
-        if (current != null)
-        {
-            try
-            {
-                current.close();
-            }
-            catch (final SyscallException | RuntimeException ex)
-            {
-                LOG.debug("closing the listener on port {}: {}", port, ex.getMessage());
-            }
-        }
-    }
-
     private void closeOwnedRuntime()
     {
         if (ownsRuntime && runtime != null)
         {
             runtime.close();
-        }
-    }
-
-    private static void closeQuietly(final Connection connection)
-    {
-        try
-        {
-            connection.close();
-        }
-        catch (final SyscallException | RuntimeException ex)
-        {
-            LOG.debug("closing {}: {}", connection, ex.getMessage());
         }
     }
 
@@ -598,7 +397,8 @@ public final class HttpServer implements AutoCloseable
      */
     public long acceptedConnections()
     {
-        return accepted.get();
+        final Acceptor current = acceptor;
+        return current == null ? 0 : current.accepted();
     }
 
     /**
@@ -622,11 +422,11 @@ public final class HttpServer implements AutoCloseable
      */
     public boolean isStopping()
     {
-        return stopping;
+        return connections.isStopping();
     }
 
     /**
-     * @return whether every call runs on the caller's thread ({@link Builder#inline(boolean)}).
+     * @return whether every call runs on the caller's thread ({@link HttpServerBuilder#inline(boolean)}).
      */
     public boolean isInline()
     {
@@ -657,31 +457,6 @@ public final class HttpServer implements AutoCloseable
         return documentRoot;
     }
 
-    Syscalls syscalls()
-    {
-        return syscalls;
-    }
-
-    boolean blockingInCaller()
-    {
-        return blockingInCaller;
-    }
-
-    long readTimeoutNanos()
-    {
-        return readTimeoutNanos;
-    }
-
-    int maxHeaderBytes()
-    {
-        return maxHeaderBytes;
-    }
-
-    long maxBodyBytes()
-    {
-        return maxBodyBytes;
-    }
-
     private String describeCalls()
     {
         if (inline)
@@ -698,7 +473,7 @@ public final class HttpServer implements AutoCloseable
             }
         });
         return layout.append(ownsRuntime ? "(FILE and PROCESS routed to it)" : "(runtime given)")
-            .append(blockingInCaller ? ", NETWORK routed inline" : "").toString();
+            .append(acceptor instanceof InlineAcceptor ? ", NETWORK routed inline" : "").toString();
     }
 
     private String stateName()
@@ -716,224 +491,5 @@ public final class HttpServer implements AutoCloseable
     public String toString()
     {
         return "HttpServer[" + (port < 0 ? "not started" : uri().toString()) + ", " + stateName() + "]";
-    }
-
-    /**
-     * Every setting of a server, each with a default.
-     */
-    public static final class Builder
-    {
-        private InetAddress bindAddress = InetAddress.getLoopbackAddress();
-        private int port;
-        private Path documentRoot;
-        private Threads threads;
-        private boolean inline;
-        private OffloadRuntime runtime;
-        private final Map<String, HttpHandler> handlers = new LinkedHashMap<>();
-        private boolean builtIns = true;
-        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-        private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
-        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-        private int backlog = 128;
-
-        private Builder()
-        {
-        }
-
-        /**
-         * @param value 0 (the default) for a free port the kernel picks, see {@link HttpServer#port()}.
-         * @return this.
-         */
-        public Builder port(final int value)
-        {
-            if (value < 0 || value > 65_535)
-            {
-                throw new IllegalArgumentException("port must be in 0..65535, got " + value);
-            }
-            this.port = value;
-            return this;
-        }
-
-        /**
-         * @param address where to listen; default the loopback address, so a demo is not open to the network.
-         * @return this.
-         */
-        public Builder bindAddress(final InetAddress address)
-        {
-            this.bindAddress = requireNonNull(address, "bindAddress");
-            return this;
-        }
-
-        /**
-         * @param root the directory static files are served from; none by default (then every path no handler
-         *             takes is a 404).
-         * @return this.
-         */
-        public Builder documentRoot(final Path root)
-        {
-            this.documentRoot = requireNonNull(root, "documentRoot");
-            return this;
-        }
-
-        /**
-         * @param model virtual or platform thread per connection; default virtual, platform in inline mode.
-         * @return this.
-         */
-        public Builder threads(final Threads model)
-        {
-            this.threads = requireNonNull(model, "threads");
-            return this;
-        }
-
-        /**
-         * @param value true to run every call on the connection's thread ({@link DirectSyscalls}), false (the
-         *              default) to offload them to the runtime.
-         * @return this.
-         */
-        public Builder inline(final boolean value)
-        {
-            this.inline = value;
-            return this;
-        }
-
-        /**
-         * @param offloadRuntime the runtime to offload to; the server uses it and leaves it open at stop. Default:
-         *                       the server builds one ({@link HttpServer#defaultRuntime()}) and closes it at stop.
-         * @return this.
-         */
-        public Builder runtime(final OffloadRuntime offloadRuntime)
-        {
-            this.runtime = requireNonNull(offloadRuntime, "runtime");
-            return this;
-        }
-
-        /**
-         * Register a handler for a path prefix: it gets {@code prefix} itself and everything under
-         * {@code prefix/}; the longest matching prefix wins; {@code "/"} takes every path (static files included).
-         *
-         * @param prefix  a path starting with '/'; a trailing '/' is ignored.
-         * @param handler the handler.
-         * @return this.
-         */
-        public Builder handle(final String prefix, final HttpHandler handler)
-        {
-            requireNonNull(prefix, "prefix");
-            requireNonNull(handler, "handler");
-            if (!prefix.startsWith("/") || prefix.indexOf('?') >= 0 || prefix.indexOf('#') >= 0)
-            {
-                throw new IllegalArgumentException("prefix must be a path starting with '/' and without '?' or " +
-                    "'#', got '" + prefix + "'");
-            }
-            String normalized = prefix;
-            while (normalized.length() > 1 && normalized.endsWith("/"))
-            {
-                normalized = normalized.substring(0, normalized.length() - 1);
-            }
-            handlers.put(normalized, handler);
-            return this;
-        }
-
-        /**
-         * Leave out the built-in {@code /hello} and {@code /dir} endpoints.
-         *
-         * @return this.
-         */
-        public Builder withoutBuiltInEndpoints()
-        {
-            this.builtIns = false;
-            return this;
-        }
-
-        /**
-         * @param timeout how long a client may take to send a whole header block (or to wait between requests),
-         *                and each read of a body; default 30 s. A client past it is closed (408 if it was
-         *                mid-request).
-         * @return this.
-         */
-        public Builder readTimeout(final Duration timeout)
-        {
-            if (timeout == null || timeout.isNegative() || timeout.isZero())
-            {
-                throw new IllegalArgumentException("readTimeout must be positive, got " + timeout);
-            }
-            this.readTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * @param bytes limit on a request's header block, request line included; default 8 KiB. Over it: 431
-         *              (414 if the request line alone is). It is also the size of each connection's read buffer.
-         * @return this.
-         */
-        public Builder maxHeaderBytes(final int bytes)
-        {
-            if (bytes < 256 || bytes > 1024 * 1024)
-            {
-                throw new IllegalArgumentException("maxHeaderBytes must be in 256..1048576, got " + bytes);
-            }
-            this.maxHeaderBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @param bytes limit on a request body, read whole into memory; default 1 MiB. Over it: 413.
-         * @return this.
-         */
-        public Builder maxBodyBytes(final long bytes)
-        {
-            if (bytes < 0 || bytes > Integer.MAX_VALUE - 8)
-            {
-                throw new IllegalArgumentException("maxBodyBytes must be in 0.." + (Integer.MAX_VALUE - 8) +
-                    ", got " + bytes);
-            }
-            this.maxBodyBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @param length the listen backlog; default 128.
-         * @return this.
-         */
-        public Builder backlog(final int length)
-        {
-            if (length < 1)
-            {
-                throw new IllegalArgumentException("backlog must be >= 1, got " + length);
-            }
-            this.backlog = length;
-            return this;
-        }
-
-        /**
-         * @return the server, not started yet.
-         * @throws IOException if the document root is not a readable directory.
-         */
-        public HttpServer build() throws IOException
-        {
-            if (inline && runtime != null)
-            {
-                throw new IllegalArgumentException("inline(true) runs every call on the connection's thread; it " +
-                    "cannot also use the runtime passed in: choose one");
-            }
-            Path realRoot = null;
-            if (documentRoot != null)
-            {
-                if (!Files.isDirectory(documentRoot))
-                {
-                    throw new IllegalArgumentException("documentRoot " + documentRoot + " is not a directory");
-                }
-                realRoot = documentRoot.toRealPath(); // symlinks resolved once, the base of every containment check
-            }
-            return new HttpServer(this, realRoot);
-        }
-
-        private static <T> T requireNonNull(final T value, final String name)
-        {
-            if (value == null)
-            {
-                throw new IllegalArgumentException(name + " must not be null");
-            }
-            return value;
-        }
     }
 }

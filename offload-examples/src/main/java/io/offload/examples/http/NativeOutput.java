@@ -14,13 +14,13 @@ final class NativeOutput
 {
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private final HttpConnection connection;
+    private final ConnectionSocket socket;
     private final MemorySegment buf;
     private int position;
 
-    NativeOutput(final HttpConnection connection, final MemorySegment buf)
+    NativeOutput(final ConnectionSocket socket, final MemorySegment buf)
     {
-        this.connection = connection;
+        this.socket = socket;
         this.buf = buf;
     }
 
@@ -99,7 +99,7 @@ final class NativeOutput
         {
             final int length = position;
             position = 0; // a failed write is not retried: the connection is closed
-            connection.write(buf.asSlice(0, length));
+            socket.write(buf.asSlice(0, length));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.offload.examples.layout;
 
 import io.offload.servers.layout.CoreLayout;
+import io.offload.servers.layout.LayoutAdvisor;
 import io.offload.servers.topology.CpuList;
 import io.offload.servers.topology.CpuTopology;
 import io.offload.servers.topology.TopologyException;
@@ -19,7 +20,7 @@ import java.util.Map;
 /**
  * {@code layout}: shows what a layout is chosen from on this machine and proposes one. It prints the CPU topology
  * (packages, cores, SMT siblings, L3 groups, NUMA nodes and their distances), a proposed layout
- * ({@link CoreLayout#proposeFor(CpuTopology)}: one file server on the highest CPU of each L3 group, interrupts on
+ * ({@link LayoutAdvisor#proposeFor(CpuTopology)}: one file server on the highest CPU of each L3 group, interrupts on
  * the server CPUs, the application on the rest, the servers' SMT siblings idle) with the warnings
  * {@link CoreLayout#validate(CpuTopology)} gives for it, and the device interrupts with where each may go now.
  * <p>
@@ -32,8 +33,7 @@ import java.util.Map;
  * would have written and exits with status 1. The interrupt balancer ({@code irqbalance}), if it runs, may move
  * them back.
  * <p>
- * Run it with {@code ./mvnw -q -pl offload-examples -am package -DskipTests -Dtour
- * -Doffload.main=io.offload.examples.layout.LayoutCommand -Doffload.args="--apply-irq virtio2-input=1"}.
+ * Run it with {@code java -jar offload-examples/target/offload-examples.jar layout --apply-irq virtio2-input=1}.
  * {@code --proc} and {@code --sys} read another machine's files (a copy, or a test's fixture).
  */
 public final class LayoutCommand
@@ -185,7 +185,7 @@ public final class LayoutCommand
         }
 
         out.println("topology: " + topology.describe());
-        final CoreLayout proposal = CoreLayout.proposeFor(topology);
+        final CoreLayout proposal = LayoutAdvisor.proposeFor(topology);
         out.println("proposed layout: " + proposal);
         out.println("  rule: a file server on the highest cpu of each L3 group, which also takes device interrupts;");
         out.println("  the application on every other cpu but the servers' SMT siblings " +
@@ -210,7 +210,7 @@ public final class LayoutCommand
         }
         if (null != topology)
         {
-            final String irqCpus = CpuList.format(CoreLayout.proposeFor(topology).irqCpus());
+            final String irqCpus = CpuList.format(LayoutAdvisor.proposeFor(topology).irqCpus());
             out.println("to send a device's interrupts to the proposed irq cpus: --apply-irq DEVICE=" + irqCpus +
                 " (a dry run; add --yes to write, as root)");
         }

@@ -4,6 +4,7 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import io.offload.api.PhaseRecording;
+import io.offload.examples.CommandLine;
 
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -31,10 +32,8 @@ import java.util.Locale;
  *   OffloadTop PID --once             one frame as plain text, then exit (for scripts and tests)
  *   OffloadTop --self ...             this JVM instead (tests; with --demo, a demo runtime and load in it)
  * </pre>
- * From the repository root: {@code ./mvnw -q -pl offload-examples exec:exec@run
- * -Doffload.main=io.offload.examples.top.OffloadTop -Doffload.args="PID"} once the modules are installed, or
- * {@code java -cp <classpath> io.offload.examples.top.OffloadTop PID}. Attaching needs the same user as the
- * target, and a target not started with {@code -XX:+DisableAttachMechanism}.
+ * From the repository root, after a build: {@code java -jar offload-examples/target/offload-examples.jar top PID}.
+ * Attaching needs the same user as the target, and a target not started with {@code -XX:+DisableAttachMechanism}.
  */
 public final class OffloadTop
 {
@@ -47,8 +46,8 @@ public final class OffloadTop
     private static final String CLEAR_TO_END_OF_SCREEN = "\033[J";
 
     static final String USAGE = """
-        usage: OffloadTop [PID | --pid PID | --self] [--interval MS] [--once | --count N] [--plain]
-                          [--record off|all|1/N] [--demo] [--list]
+        usage: top [PID | --pid PID | --self] [--interval MS] [--once | --count N] [--plain]
+                   [--record off|all|1/N] [--demo] [--list]
           PID, --pid PID  the JVM to watch (attach by pid, same user)
           --self          watch this JVM (tests, and --demo)
           --demo          with --self: start a demo runtime and a thread making calls in this JVM
@@ -112,7 +111,7 @@ public final class OffloadTop
                     }
                     case "--plain" -> plain = true;
                     case "--list" -> list = true;
-                    case "-h", "--help" -> throw new HelpRequested();
+                    case "-h", "--help" -> throw new CommandLine.HelpRequested();
                     case "--pid", "--interval", "--count", "--record" ->
                     {
                         if (i + 1 >= args.length)
@@ -180,15 +179,6 @@ public final class OffloadTop
         }
     }
 
-    /** Thrown by {@link Options#parse} for {@code --help}. */
-    static final class HelpRequested extends RuntimeException
-    {
-        HelpRequested()
-        {
-            super("help", null, false, false);
-        }
-    }
-
     /**
      * @param args see {@link #USAGE}.
      */
@@ -220,7 +210,7 @@ public final class OffloadTop
         {
             options = Options.parse(args);
         }
-        catch (final HelpRequested help)
+        catch (final CommandLine.HelpRequested help)
         {
             out.print(USAGE);
             return 0;

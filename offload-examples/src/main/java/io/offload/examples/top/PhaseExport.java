@@ -13,6 +13,9 @@ import io.offload.api.Syscall;
 import io.offload.api.SyscallClass;
 import io.offload.api.SyscallException;
 import io.offload.api.WaitStrategy;
+import io.offload.examples.CommandLine;
+import io.offload.examples.JsonWriter;
+import io.offload.examples.Machine;
 import io.offload.servers.DirectSyscalls;
 import io.offload.servers.OffloadRuntime;
 import io.offload.servers.libc.CpuAffinity;
@@ -32,8 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static io.offload.examples.Json.quote;
-
 /**
  * The data behind the phase plot (GenerOS Figures 5 and 6): each of getpid, open+close, stat and a 4 KiB pread
  * made N times offloaded with phase recording ALL, and N times directly on the caller's thread, each direct call
@@ -41,7 +42,7 @@ import static io.offload.examples.Json.quote;
  * cost). Writes, per syscall, each phase's p50, mean and p99 and the direct p50, mean and p99, in nanoseconds, as
  * JSON for {@code jmh-bench/plots/PhasePlot.java}:
  * <pre>
- *   java --enable-native-access=ALL-UNNAMED -cp ... io.offload.examples.top.PhaseExport -o phases.json
+ *   java -jar offload-examples/target/offload-examples.jar phases -o jmh-bench/results/phases.json
  * </pre>
  * Layout as in the tour: the caller pinned to the first CPU this process may use, the FILE server (PROCESS routed
  * to it) pinned to the second, the caller spinning and the server busy-spinning; on one CPU both run unpinned and
@@ -58,7 +59,7 @@ public final class PhaseExport
     private static final int READ_SIZE = 4096;
 
     private static final String USAGE = """
-        usage: PhaseExport [--calls N] [--warmup N] [-o FILE]
+        usage: phases [--calls N] [--warmup N] [-o FILE]
           --calls N   recorded calls per syscall and side (default 20000)
           --warmup N  unrecorded calls per syscall and side first (default: calls / 4)
           -o FILE     where the JSON goes (default phases.json)
@@ -118,6 +119,36 @@ public final class PhaseExport
     }
 
     /**
+     * What to run.
+     *
+     * @param calls  recorded calls per syscall and side.
+     * @param warmup unrecorded calls per syscall and side before them.
+     * @param out    where the JSON goes.
+     */
+    record Options(int calls, int warmup, Path out)
+    {
+        static Options parse(final String... args)
+        {
+            int calls = DEFAULT_CALLS;
+            int warmup = -1;
+            Path out = Path.of("phases.json");
+            final CommandLine in = new CommandLine(USAGE, args);
+            while (in.next())
+            {
+                switch (in.option())
+                {
+                    case "--calls" -> calls = in.wholeNumber(1);
+                    case "--warmup" -> warmup = in.wholeNumber(0);
+                    case "-o" -> out = Path.of(in.value());
+                    case "-h", "--help" -> throw new CommandLine.HelpRequested();
+                    default -> throw in.unknown();
+                }
+            }
+            return new Options(calls, warmup < 0 ? calls / 4 : warmup, out);
+        }
+    }
+
+    /**
      * @param args {@code --calls N}, {@code --warmup N}, {@code -o FILE}.
      * @throws IOException if the temp files or the output cannot be written.
      */
@@ -127,51 +158,13 @@ public final class PhaseExport
         {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        int calls = DEFAULT_CALLS;
-        int warmup = -1;
-        Path out = Path.of("phases.json");
-        for (int i = 0; i < args.length; i++)
+        final Options options = CommandLine.parseOrExit(USAGE, args, Options::parse);
+        if (options == null)
         {
-            final String arg = args[i].strip();
-            if (arg.isEmpty())
-            {
-                continue;
-            }
-            if (arg.equals("-h") || arg.equals("--help"))
-            {
-                System.out.print(USAGE);
-                return;
-            }
-            if (i + 1 >= args.length || !(arg.equals("--calls") || arg.equals("--warmup") || arg.equals("-o")))
-            {
-                System.err.println("unknown option or missing value: '" + arg + "'\n" + USAGE);
-                System.exit(2);
-                return;
-            }
-            final String value = args[++i].strip();
-            try
-            {
-                switch (arg)
-                {
-                    case "--calls" -> calls = Integer.parseInt(value.replace("_", ""));
-                    case "--warmup" -> warmup = Integer.parseInt(value.replace("_", ""));
-                    default -> out = Path.of(value);
-                }
-            }
-            catch (final NumberFormatException ex)
-            {
-                System.err.println(arg + " needs a whole number, got '" + value + "'\n" + USAGE);
-                System.exit(2);
-                return;
-            }
-        }
-        if (calls < 1 || warmup < -1)
-        {
-            System.err.println("--calls must be >= 1 and --warmup >= 0\n" + USAGE);
-            System.exit(2);
             return;
         }
-        final String json = run(calls, warmup < 0 ? calls / 4 : warmup);
+        final Path out = options.out();
+        final String json = run(options.calls(), options.warmup());
         final Path parent = out.toAbsolutePath().getParent();
         if (parent != null)
         {
@@ -192,7 +185,7 @@ public final class PhaseExport
      */
     public static String run(final int calls, final int warmup) throws IOException
     {
-        final String loadBefore = loadAverage();
+        final String loadBefore = Machine.loadAverage();
         final List<String> notes = new ArrayList<>();
         final BitSet allowed = CpuAffinity.allowedCpus();
         final int first = allowed.nextSetBit(0);
@@ -278,7 +271,7 @@ public final class PhaseExport
                     final RuntimeStats stats = runtime.stats();
                     final long clock = clockCost();
                     return toJson(list, directs, stats, calls, warmup, layout, notes, clock, allowed.cardinality(),
-                        loadBefore, loadAverage());
+                        loadBefore, Machine.loadAverage());
                 }
             }
             finally
@@ -386,88 +379,44 @@ public final class PhaseExport
         {
             bySyscall.put(c.syscall(), c);
         }
-        final StringBuilder out = new StringBuilder(4096);
-        out.append("{\n");
-        out.append("  \"tool\": \"io.offload.examples.top.PhaseExport\",\n");
-        out.append("  \"date\": ").append(quote(Instant.now().toString())).append(",\n");
-        out.append("  \"machine\": {\"cpu\": ").append(quote(cpuModel())).append(", \"nproc\": ").append(nproc)
-            .append(", \"kernel\": ").append(quote(System.getProperty("os.name") + " " +
-                System.getProperty("os.version"))).append(", \"java\": ").append(quote(Runtime.version().toString()))
-            .append(", \"loadavgBefore\": ").append(quote(loadBefore)).append(", \"loadavgAfter\": ")
-            .append(quote(loadAfter)).append("},\n");
-        out.append("  \"layout\": ").append(quote(layout)).append(",\n");
-        out.append("  \"notes\": [");
-        for (int i = 0; i < notes.size(); i++)
-        {
-            out.append(i == 0 ? "" : ", ").append(quote(notes.get(i)));
-        }
-        out.append("],\n");
-        out.append("  \"calls\": ").append(calls).append(",\n");
-        out.append("  \"warmup\": ").append(warmup).append(",\n");
-        out.append("  \"clockPairNanos\": ").append(clock).append(",\n");
-        out.append("  \"unit\": \"ns\",\n");
-        out.append("  \"syscalls\": [\n");
+        final JsonWriter j = JsonWriter.pretty().beginObject();
+        j.member("tool", PhaseExport.class.getName()).member("date", Instant.now().toString());
+        j.name("machine").inline().beginObject().member("cpu", Machine.cpuModel()).member("nproc", nproc)
+            .member("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version"))
+            .member("java", Runtime.version().toString()).member("loadavgBefore", loadBefore)
+            .member("loadavgAfter", loadAfter).endObject();
+        j.member("layout", layout);
+        j.name("notes").beginArray();
+        notes.forEach(j::value);
+        j.endArray();
+        j.member("calls", calls).member("warmup", warmup).member("clockPairNanos", clock).member("unit", "ns");
+        j.name("syscalls").beginArray();
         for (int i = 0; i < list.size(); i++)
         {
             final Call call = list.get(i);
             final CallStats c = bySyscall.get(call.syscall());
-            out.append("    {\"label\": ").append(quote(call.label())).append(", \"syscall\": ")
-                .append(quote(call.syscall().cName())).append(",\n");
-            out.append("     \"offloaded\": {");
-            final Phase[] phases = Phase.values();
-            for (int p = 0; p < phases.length; p++)
+            j.beginObject().member("label", call.label()).member("syscall", call.syscall().cName());
+            j.name("offloaded").beginObject();
+            for (final Phase phase : Phase.values())
             {
-                final PhaseStats s = c == null ? new PhaseStats(phases[p], 0, 0, 0, 0, 0, 0, 0) : c.phase(phases[p]);
-                out.append(p == 0 ? "" : ",\n                    ").append(quote(phases[p].name()))
-                    .append(": {\"count\": ").append(s.count()).append(", \"p50\": ").append(s.p50())
-                    .append(", \"mean\": ").append(number(s.mean())).append(", \"p99\": ").append(s.p99())
-                    .append('}');
+                final PhaseStats s = c == null ? new PhaseStats(phase, 0, 0, 0, 0, 0, 0, 0) : c.phase(phase);
+                j.name(phase.name());
+                figures(j, s.count(), s.p50(), s.mean(), s.p99());
             }
-            out.append("},\n");
+            j.endObject();
             final Direct d = directs[i];
-            out.append("     \"direct\": {\"count\": ").append(d.count()).append(", \"p50\": ").append(d.p50())
-                .append(", \"mean\": ").append(number(d.mean())).append(", \"p99\": ").append(d.p99()).append("}}")
-                .append(i + 1 < list.size() ? ",\n" : "\n");
+            j.name("direct");
+            figures(j, d.count(), d.p50(), d.mean(), d.p99());
+            j.endObject();
         }
-        out.append("  ]\n");
-        out.append("}\n");
-        return out.toString();
+        return j.endArray().endObject().toString();
     }
 
-    private static String cpuModel()
+    /** One side's figures on one line: {@code {"count": N, "p50": ns, "mean": ns, "p99": ns}}. */
+    private static void figures(final JsonWriter j, final long count, final long p50, final double mean,
+        final long p99)
     {
-        try
-        {
-            for (final String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
-            {
-                if (line.startsWith("model name"))
-                {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        }
-        catch (final IOException | RuntimeException ignored)
-        {
-            // not Linux, or no access: the architecture will do
-        }
-        return System.getProperty("os.arch");
-    }
-
-    private static String loadAverage()
-    {
-        try
-        {
-            final String[] parts = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
-            return parts.length >= 3 ? parts[0] + " " + parts[1] + " " + parts[2] : "unknown";
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return "unknown";
-        }
-    }
-
-    private static String number(final double value)
-    {
-        return Double.isFinite(value) ? String.format(Locale.ROOT, "%.1f", value) : "null";
+        j.inline().beginObject().member("count", count).member("p50", p50).member("mean", mean, 1)
+            .member("p99", p99).endObject();
     }
 }

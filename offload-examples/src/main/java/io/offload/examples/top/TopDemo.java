@@ -5,6 +5,7 @@ import io.offload.api.PhaseRecording;
 import io.offload.api.RawSyscalls;
 import io.offload.api.StatxDescriptor;
 import io.offload.api.SyscallClass;
+import io.offload.examples.CommandLine;
 import io.offload.servers.OffloadRuntime;
 
 import java.io.BufferedReader;
@@ -23,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * Something for offload-top to watch: a runtime with one unpinned FILE server (PROCESS routed to it) and a thread
  * making calls in bursts: getpid, 4 KiB preads, statx, open and close, and one pread on a closed fd per burst so
  * that the failures column has something in it. The bursts pause a millisecond, so the demo leaves a 2-core
- * machine some room. Run it in one terminal and {@code OffloadTop PID} in another, or {@code OffloadTop --self
+ * machine some room. Run it in one terminal ({@code top-demo}) and {@code top PID} in another, or {@code top --self
  * --demo} for both in one JVM. It stops at end of input (a line, or Ctrl-D), after {@code --seconds}, or when
  * killed.
  */
@@ -31,6 +32,12 @@ public final class TopDemo implements AutoCloseable
 {
     /** The line the main prints once the runtime is running and calls are being made (tests wait for it). */
     public static final String READY = "offload-top demo running";
+
+    private static final String USAGE = """
+        usage: top-demo [--record off|all|1/N] [--seconds N]
+          --record R   the demo runtime's phase recording: off, all or 1/N (default 1/64)
+          --seconds N  stop after N seconds (default: at end of input, a line or Ctrl-D)
+        """;
 
     private static final int FILE_SIZE = 64 * 4096;
     private static final int BAD_FD = 999_999;
@@ -198,6 +205,33 @@ public final class TopDemo implements AutoCloseable
     }
 
     /**
+     * What to run.
+     *
+     * @param recording the runtime's phase recording.
+     * @param seconds   how long to run, or 0 until end of input.
+     */
+    record Options(PhaseRecording recording, long seconds)
+    {
+        static Options parse(final String... args)
+        {
+            PhaseRecording recording = PhaseRecording.sampled(64);
+            long seconds = 0;
+            final CommandLine in = new CommandLine(USAGE, args);
+            while (in.next())
+            {
+                switch (in.option())
+                {
+                    case "--record" -> recording = PhaseRecording.parse(in.value());
+                    case "--seconds" -> seconds = in.wholeNumber(0, Long.MAX_VALUE / 1_000_000_000L);
+                    case "-h", "--help" -> throw new CommandLine.HelpRequested();
+                    default -> throw in.unknown();
+                }
+            }
+            return new Options(recording, seconds);
+        }
+    }
+
+    /**
      * @param args {@code [--record off|all|1/N] [--seconds N]}; recording defaults to 1/64.
      * @throws IOException if stdin cannot be read.
      */
@@ -207,34 +241,13 @@ public final class TopDemo implements AutoCloseable
         {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        PhaseRecording recording = PhaseRecording.sampled(64);
-        long seconds = 0;
-        for (int i = 0; i < args.length; i++)
+        final Options options = CommandLine.parseOrExit(USAGE, args, Options::parse);
+        if (options == null)
         {
-            final String arg = args[i].strip();
-            if (arg.isEmpty())
-            {
-                continue;
-            }
-            if ((arg.equals("--record") || arg.equals("--seconds")) && i + 1 < args.length)
-            {
-                final String value = args[++i].strip();
-                if (arg.equals("--record"))
-                {
-                    recording = PhaseRecording.parse(value);
-                }
-                else
-                {
-                    seconds = Long.parseLong(value);
-                }
-            }
-            else
-            {
-                System.err.println("usage: TopDemo [--record off|all|1/N] [--seconds N]; got '" + arg + "'");
-                System.exit(2);
-                return;
-            }
+            return;
         }
+        final PhaseRecording recording = options.recording();
+        final long seconds = options.seconds();
         try (TopDemo demo = start(recording))
         {
             try
@@ -248,7 +261,8 @@ public final class TopDemo implements AutoCloseable
             }
             final long pid = ProcessHandle.current().pid();
             System.out.println(READY + ": pid " + pid + ", phase recording " + recording + "; watch it with " +
-                "OffloadTop " + pid + "; press Enter or Ctrl-D to stop");
+                "'java -jar offload-examples/target/offload-examples.jar top " + pid + "'; press Enter or Ctrl-D " +
+                "to stop");
             System.out.flush();
             if (seconds > 0)
             {

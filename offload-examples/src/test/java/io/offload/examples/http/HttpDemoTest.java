@@ -42,7 +42,7 @@ class HttpDemoTest
         assertTrue(assertThrows(IllegalArgumentException.class, () -> HttpDemo.Options.parse("--bogus"))
             .getMessage().contains("unknown option '--bogus'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> HttpDemo.Options.parse("--port", "x"))
-            .getMessage().contains("--port must be a number"));
+            .getMessage().contains("--port needs a whole number"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> HttpDemo.Options.parse("--port", "70000"))
             .getMessage().contains("0..65535"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> HttpDemo.Options.parse("--root"))

@@ -1,6 +1,6 @@
 package io.offload.examples.http;
 
-import io.offload.examples.Json;
+import io.offload.examples.JsonWriter;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,15 +61,15 @@ class HttpPartsTest
     @Test
     void jsonStrings()
     {
-        assertEquals("\"plain\"", Json.string(new StringBuilder(), "plain").toString());
-        assertEquals("\"q\\\"b\\\\s/n\"", Json.string(new StringBuilder(), "q\"b\\s/n").toString());
+        assertEquals("\"plain\"", JsonWriter.quote("plain"));
+        assertEquals("\"q\\\"b\\\\s/n\"", JsonWriter.quote("q\"b\\s/n"));
         assertEquals("\"\\n\\r\\t\\b\\f\\u0001\\u001f\"",
-            Json.string(new StringBuilder(), "\n\r\t\b\f\u0001\u001f").toString());
+            JsonWriter.quote("\n\r\t\b\f\u0001\u001f"));
         assertEquals("\"\\u2028\\u2029\"",
-            Json.string(new StringBuilder(), String.valueOf((char)0x2028) + (char)0x2029).toString());
-        assertEquals("\"\uD83D\uDE00 \uFFFD\"", Json.string(new StringBuilder(), "\uD83D\uDE00 \uD83D").toString());
-        assertEquals("null", Json.string(new StringBuilder(), null).toString());
-        assertEquals("\"é\"", Json.string(new StringBuilder(), "é").toString());
+            JsonWriter.quote(String.valueOf((char)0x2028) + (char)0x2029));
+        assertEquals("\"\uD83D\uDE00 \uFFFD\"", JsonWriter.quote("\uD83D\uDE00 \uD83D"));
+        assertEquals("null", JsonWriter.quote(null));
+        assertEquals("\"é\"", JsonWriter.quote("é"));
     }
 
     @Test

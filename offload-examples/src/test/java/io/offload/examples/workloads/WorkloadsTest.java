@@ -3,6 +3,7 @@ package io.offload.examples.workloads;
 import io.offload.api.RawSyscalls;
 import io.offload.api.SyscallClass;
 import io.offload.api.WaitStrategy;
+import io.offload.examples.JsonReader;
 import io.offload.servers.DirectSyscalls;
 import io.offload.servers.OffloadRuntime;
 import org.junit.jupiter.api.AfterAll;
@@ -101,7 +102,7 @@ class WorkloadsTest
             assertEquals(twoCpus || layout.startsWith("direct (") , text.contains(layout), layout + "\n" + text);
         }
 
-        final Map<?, ?> root = (Map<?, ?>)MiniJson.parse(Files.readString(json));
+        final Map<?, ?> root = (Map<?, ?>)JsonReader.parse(Files.readString(json));
         final Map<?, ?> machine = (Map<?, ?>)root.get("machine");
         assertTrue(((Double)machine.get("nproc")) >= 1, machine.toString());
         assertEquals(Runtime.version().toString(), machine.get("java"));
@@ -291,7 +292,7 @@ class WorkloadsTest
     @Test
     void parsesOptions()
     {
-        final Workloads.Options defaults = Workloads.Options.parse();
+        final WorkloadsOptions defaults = WorkloadsOptions.parse();
         assertEquals(1.0, defaults.scale());
         assertEquals(List.of(ZcoreTask.values()), defaults.tasks());
         assertTrue(defaults.mix());
@@ -300,40 +301,23 @@ class WorkloadsTest
         assertEquals(new ZcoreTask.Sizes(10_000_000, 100, 1), defaults.sizes());
         assertEquals(2_000, defaults.mixConfig().opsPerThread());
 
-        final Workloads.Options some = Workloads.Options.parse(" ", "--scale=0.001", "--tasks", "task3,0,mix",
+        final WorkloadsOptions some = WorkloadsOptions.parse(" ", "--scale=0.001", "--tasks", "task3,0,mix",
             "--json", "w.json", "--threads=2");
         assertEquals(List.of(ZcoreTask.TASK0, ZcoreTask.TASK3), some.tasks());
         assertTrue(some.mix());
         assertEquals(Path.of("w.json"), some.json());
         assertEquals(new ZcoreTask.Sizes(10_000, 1, 1), some.sizes());
         assertEquals(FileMix.Config.FSYNC_EVERY, some.mixConfig().opsPerThread(), "at least one fsync period");
-        assertFalse(Workloads.Options.parse("--tasks", "zcore").mix());
-        assertEquals(List.of(), Workloads.Options.parse("--tasks", "mix").tasks());
+        assertFalse(WorkloadsOptions.parse("--tasks", "zcore").mix());
+        assertEquals(List.of(), WorkloadsOptions.parse("--tasks", "mix").tasks());
 
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--scale"));
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--scale", "0"));
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--scale", "lots"));
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--tasks", "task6"));
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--tasks", ","));
-        assertThrows(IllegalArgumentException.class, () -> Workloads.Options.parse("--frobnicate"));
-        assertThrows(io.offload.examples.ReportMain.HelpRequested.class, () -> Workloads.Options.parse("--help"));
-    }
-
-    @Test
-    void jsonWriterNestsAndEscapes()
-    {
-        final String json = new JsonWriter().beginObject().member("a\"b", "x\\y\n\u0001").name("list").beginArray()
-            .value(1).value(2.5).value(Double.NaN).beginObject().endObject().beginArray().endArray().endArray()
-            .member("t", true).endObject().toString();
-        final Map<?, ?> parsed = (Map<?, ?>)MiniJson.parse(json);
-        assertEquals("x\\y\n\u0001", parsed.get("a\"b"));
-        final List<?> list = (List<?>)parsed.get("list");
-        assertEquals(5, list.size());
-        assertEquals(1.0, list.get(0));
-        assertEquals(2.5, list.get(1));
-        assertEquals(null, list.get(2));
-        assertEquals(Boolean.TRUE, parsed.get("t"));
-        assertThrows(IllegalStateException.class, () -> new JsonWriter().beginObject().toString());
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--scale"));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--scale", "0"));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--scale", "lots"));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--tasks", "task6"));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--tasks", ","));
+        assertThrows(IllegalArgumentException.class, () -> WorkloadsOptions.parse("--frobnicate"));
+        assertThrows(io.offload.examples.CommandLine.HelpRequested.class, () -> WorkloadsOptions.parse("--help"));
     }
 
     @Test

@@ -21,7 +21,7 @@ class CoreLayoutProposalTest
     @Test
     void shouldProposeAppOnCpu0AndAServerOnCpu1ForTwoCores()
     {
-        final CoreLayout layout = CoreLayout.proposeFor(TopologyFixtures.load(TWO_CORE));
+        final CoreLayout layout = LayoutAdvisor.proposeFor(TopologyFixtures.load(TWO_CORE));
 
         assertEquals("app=0 file=1 irq=1", layout.toString());
         assertTrue(layout.validate(TopologyFixtures.load(TWO_CORE)).isEmpty());
@@ -31,9 +31,9 @@ class CoreLayoutProposalTest
     void shouldProposeGenerOsG8888ForTheOpteron()
     {
         final CpuTopology topology = TopologyFixtures.load(OPTERON_4S16C);
-        final CoreLayout layout = CoreLayout.proposeFor(topology);
+        final CoreLayout layout = LayoutAdvisor.proposeFor(topology);
 
-        assertEquals(CoreLayout.G_8888, layout);
+        assertEquals(GenerOsLayouts.G_8888, layout);
         assertTrue(layout.validate(topology).isEmpty(), layout.validate(topology).toString());
     }
 
@@ -41,7 +41,7 @@ class CoreLayoutProposalTest
     void shouldLeaveTheServersSmtSiblingsIdle()
     {
         final CpuTopology topology = TopologyFixtures.load(TWO_SOCKET_64C_SMT);
-        final CoreLayout layout = CoreLayout.proposeFor(topology);
+        final CoreLayout layout = LayoutAdvisor.proposeFor(topology);
 
         // L3 groups 0-15,32-47 and 16-31,48-63: servers on 47 and 63, their siblings 15 and 31 idle.
         assertEquals("app=0-14,16-30,32-46,48-62 file=47,63 irq=47,63", layout.toString());
@@ -57,7 +57,7 @@ class CoreLayoutProposalTest
         final CpuTopology topology = CpuTopology.load(root);
         assertEquals(2, topology.l3Groups().length, "fixture copy");
 
-        assertEquals("app=0 file=1 irq=1", CoreLayout.proposeFor(topology).toString());
+        assertEquals("app=0 file=1 irq=1", LayoutAdvisor.proposeFor(topology).toString());
     }
 
     @Test
@@ -66,7 +66,7 @@ class CoreLayoutProposalTest
         final Path root = TopologyFixtures.copy(TWO_CORE, tempDir);
         TopologyFixtures.write(root.resolve("cpu/cpu1/topology/core_id"), "0");
 
-        assertEquals("app=0 file=1 irq=1", CoreLayout.proposeFor(CpuTopology.load(root)).toString());
+        assertEquals("app=0 file=1 irq=1", LayoutAdvisor.proposeFor(CpuTopology.load(root)).toString());
     }
 
     @Test
@@ -76,6 +76,6 @@ class CoreLayoutProposalTest
         TopologyFixtures.write(root.resolve("cpu/online"), "0");
         TopologyFixtures.write(root.resolve("node/node0/cpulist"), "0");
 
-        assertEquals("app=0 file=0 irq=0", CoreLayout.proposeFor(CpuTopology.load(root)).toString());
+        assertEquals("app=0 file=0 irq=0", LayoutAdvisor.proposeFor(CpuTopology.load(root)).toString());
     }
 }

@@ -93,7 +93,7 @@ class CoreLayoutTest
     @Test
     void shouldReturnCopies()
     {
-        final CoreLayout layout = CoreLayout.G_8880;
+        final CoreLayout layout = GenerOsLayouts.G_8880;
 
         layout.appCpus()[0] = 99;
         layout.serverCpus(SyscallClass.FILE)[0] = 99;
@@ -117,7 +117,7 @@ class CoreLayoutTest
     })
     void shouldMatchGenerOsTable1(final String name, final String app, final String kernel, final String irq)
     {
-        final CoreLayout layout = CoreLayout.genOS(name);
+        final CoreLayout layout = GenerOsLayouts.named(name);
 
         assertArrayEquals(CpuList.parse(paperList(app)), layout.appCpus(), name + " application cores");
         assertArrayEquals(CpuList.parse(paperList(kernel)), layout.serverCpus(SyscallClass.FILE), name + " kernel");
@@ -127,14 +127,14 @@ class CoreLayoutTest
 
     static List<String> table1()
     {
-        return CoreLayout.GENEROS_TABLE_1;
+        return GenerOsLayouts.TABLE_1;
     }
 
     @ParameterizedTest
     @MethodSource("table1")
     void shouldBeNamedByTheHexMaskOfItsKernelCores(final String name)
     {
-        final CoreLayout layout = CoreLayout.genOS(name);
+        final CoreLayout layout = GenerOsLayouts.named(name);
         final int mask = Integer.parseInt(name.substring("g-".length()), 16);
 
         assertArrayEquals(bits(mask), layout.serverCpus(SyscallClass.FILE), name);
@@ -148,7 +148,7 @@ class CoreLayoutTest
     @MethodSource("table1")
     void shouldParseRoundTripAndFitTheOpteron(final String name)
     {
-        final CoreLayout layout = CoreLayout.genOS(name);
+        final CoreLayout layout = GenerOsLayouts.named(name);
 
         assertEquals(layout, CoreLayout.parse(layout.toString()));
         assertEquals(List.of(), layout.validate(OPTERON), name + " has nothing to warn about on its own machine");
@@ -162,12 +162,12 @@ class CoreLayoutTest
         // "all of the kernel cores reside in the same processor" for g-8000, g-c000, g-e000, g-f000.
         for (final String name : List.of("g-8000", "g-8800", "g-8880", "g-8888"))
         {
-            final int[] kernel = CoreLayout.genOS(name).allServerCpus();
+            final int[] kernel = GenerOsLayouts.named(name).allServerCpus();
             assertEquals(kernel.length, IntStream.of(kernel).map(OPTERON::packageOf).distinct().count(), name);
         }
         for (final String name : List.of("g-8000", "g-c000", "g-e000", "g-f000"))
         {
-            final int[] kernel = CoreLayout.genOS(name).allServerCpus();
+            final int[] kernel = GenerOsLayouts.named(name).allServerCpus();
             assertArrayEquals(new int[]{ 3 }, IntStream.of(kernel).map(OPTERON::packageOf).distinct().toArray(), name);
         }
     }
@@ -175,8 +175,8 @@ class CoreLayoutTest
     @Test
     void shouldHaveTheHttperfLayoutsOfFigure10()
     {
-        final CoreLayout shared = CoreLayout.genOS("g-8000-8000");
-        final CoreLayout dedicated = CoreLayout.genOS("g-8000-800");
+        final CoreLayout shared = GenerOsLayouts.named("g-8000-8000");
+        final CoreLayout dedicated = GenerOsLayouts.named("g-8000-800");
 
         assertEquals("app=0-14 network=15 irq=15", shared.toString());
         assertEquals("app=0-10,12-14 network=15 irq=11", dedicated.toString());
@@ -187,18 +187,18 @@ class CoreLayoutTest
     @Test
     void shouldLookUpGenerOsNamesIgnoringCase()
     {
-        assertSame(CoreLayout.G_8880, CoreLayout.genOS("G-8880"));
-        assertSame(CoreLayout.G_C000, CoreLayout.genOS(" g-C000 "));
+        assertSame(GenerOsLayouts.G_8880, GenerOsLayouts.named("G-8880"));
+        assertSame(GenerOsLayouts.G_C000, GenerOsLayouts.named(" g-C000 "));
         assertEquals(
             List.of("g-8000", "g-8800", "g-8880", "g-8888", "g-c000", "g-e000", "g-f000", "g-8000-8000", "g-8000-800"),
-            CoreLayout.genOSNames());
+            GenerOsLayouts.names());
     }
 
     @Test
     void shouldRefuseAnUnknownGenerOsName()
     {
         final IllegalArgumentException ex =
-            assertThrows(IllegalArgumentException.class, () -> CoreLayout.genOS("g-1234"));
+            assertThrows(IllegalArgumentException.class, () -> GenerOsLayouts.named("g-1234"));
 
         assertEquals(
             "unknown GenerOS layout 'g-1234': expected one of g-8000, g-8800, g-8880, g-8888, g-c000, g-e000, " +
@@ -273,7 +273,7 @@ class CoreLayoutTest
         final CpuTopology twoCore = TopologyFixtures.load(TWO_CORE);
 
         final IllegalArgumentException ex =
-            assertThrows(IllegalArgumentException.class, () -> CoreLayout.G_8880.validate(twoCore));
+            assertThrows(IllegalArgumentException.class, () -> GenerOsLayouts.G_8880.validate(twoCore));
 
         final String message = ex.getMessage();
         assertTrue(message.startsWith("layout 'app=0-6,8-10,12-14 file=7,11,15 irq=7,11,15' does not fit " +
@@ -293,7 +293,7 @@ class CoreLayoutTest
         final CpuTopology topology = CpuTopology.load(root);
 
         final IllegalArgumentException ex =
-            assertThrows(IllegalArgumentException.class, () -> CoreLayout.G_8880.validate(topology));
+            assertThrows(IllegalArgumentException.class, () -> GenerOsLayouts.G_8880.validate(topology));
 
         assertTrue(ex.getMessage().endsWith(
             ": cpu 11 (file server, irq) is offline, the online cpus are 0-10,12-15"), ex.getMessage());
@@ -353,7 +353,7 @@ class CoreLayoutTest
     {
         final IllegalArgumentException ex = assertThrows(
             IllegalArgumentException.class,
-            () -> CoreLayout.G_8880.requireServersFor(EnumSet.of(SyscallClass.FILE, SyscallClass.NETWORK)));
+            () -> GenerOsLayouts.G_8880.requireServersFor(EnumSet.of(SyscallClass.FILE, SyscallClass.NETWORK)));
 
         assertEquals(
             "no server for class network which is routed: add network=<cpus> to the layout or route network " +
@@ -377,7 +377,7 @@ class CoreLayoutTest
     {
         assertDoesNotThrow(() -> CoreLayout.parse("app=0 file=1 network=1").requireServersFor(
             EnumSet.of(SyscallClass.FILE, SyscallClass.NETWORK)));
-        assertDoesNotThrow(() -> CoreLayout.G_8000.requireServersFor(Set.of()));
+        assertDoesNotThrow(() -> GenerOsLayouts.G_8000.requireServersFor(Set.of()));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.offload.examples.workloads;
+package io.offload.examples;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,22 +6,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict little JSON parser for the tests, so that "the JSON parses" is checked by something other than the code
- * that wrote it: objects become maps (duplicate keys refused), arrays lists, numbers doubles.
+ * The project's JSON reader, for the tests: strict (RFC 8259, duplicate keys refused), so that "the JSON parses" is
+ * checked by something other than the code that wrote it ({@link JsonWriter}). Objects become maps in document
+ * order, arrays lists, numbers doubles, {@code null} null.
+ * <p>
+ * The one other reader in the repository is the plot script's ({@code jmh-bench/plots/PhasePlot.java}), which
+ * must run as a single source file with nothing but the JDK, and so cannot import this one; its header says why.
  */
-final class MiniJson
+public final class JsonReader
 {
     private final String s;
     private int i;
 
-    private MiniJson(final String s)
+    private JsonReader(final String s)
     {
         this.s = s;
     }
 
-    static Object parse(final String text)
+    /**
+     * @param text a JSON document.
+     * @return its value: a Map, List, String, Double, Boolean or null.
+     * @throws IllegalArgumentException saying where the text is not JSON.
+     */
+    public static Object parse(final String text)
     {
-        final MiniJson p = new MiniJson(text);
+        final JsonReader p = new JsonReader(text);
         final Object value = p.value();
         p.ws();
         if (p.i != text.length())
