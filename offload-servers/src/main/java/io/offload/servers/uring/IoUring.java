@@ -538,10 +538,11 @@ public final class IoUring implements AutoCloseable
      * a {@link #wake()}, or the timeout. Does nothing, no system call, when there is nothing to submit, nothing to
      * wait for and nothing for the kernel to flush.
      * <p>
-     * EINTR is retried with what is left of the timeout. EBUSY or EAGAIN (the kernel will not take more while
-     * completions wait, or has no memory for a request) reaps into {@code handler} and tries again; if nothing could
-     * be reaped the SQEs stay queued for the next call. The wait may end early (a signal while SQEs were being
-     * submitted, a wake-up): callers reap what is there and loop.
+     * EINTR is retried with what is left of the timeout, and so is a wait that a signal cut short after the kernel
+     * took SQEs (the call then returns their count instead of EINTR). EBUSY or EAGAIN (the kernel will not take
+     * more while completions wait, or has no memory for a request) reaps into {@code handler} and tries again; if
+     * nothing could be reaped the SQEs stay queued for the next call. A {@link #wake()} posts one CQE, so it ends
+     * waits for {@code minComplete == 1}: idle waits use 1.
      *
      * @param minComplete  CQEs to wait for, 0 to {@link #cqEntries()}; 0 submits only.
      * @param timeoutNanos longest wait: negative waits without limit, 0 does not wait, positive needs
@@ -617,6 +618,12 @@ public final class IoUring implements AutoCloseable
                 submitted += result;
                 // the kernel skips the wait when it could not take every SQE: go again for the rest
                 if (result > 0 && result < pending)
+                {
+                    continue;
+                }
+                // a wait cut short after SQEs were taken returns their count, not EINTR or ETIME (io_uring_enter
+                // reports the submission first): wait again for what is missing, with what is left of the timeout
+                if (wait > 0 && result > 0 && cqReady() < minComplete)
                 {
                     continue;
                 }
