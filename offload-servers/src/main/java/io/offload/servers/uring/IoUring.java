@@ -649,6 +649,9 @@ public final class IoUring implements AutoCloseable
                     }
                 }
                 case Errno.EBADR -> throw droppedCompletions();
+                case Errno.EEXIST -> throw new IoUringException("io_uring_enter", Errno.EEXIST,
+                    "ring " + ringFd + " was set up with SINGLE_ISSUER by another thread; only that thread may submit " +
+                    "(set the ring up on the thread that runs it)");
                 default -> throw new IoUringException("io_uring_enter", -result,
                     "ring " + ringFd + ", " + pending + " SQEs pending, waiting for " + wait);
             }

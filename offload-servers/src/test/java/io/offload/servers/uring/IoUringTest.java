@@ -27,6 +27,7 @@ import static io.offload.servers.uring.UringTests.Cqes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -473,6 +474,93 @@ class IoUringTest
             final Cqes rest = new Cqes();
             assertEquals(1, ring.reap(rest), "the CQE after the failing one stays, the failing one is not handed twice");
             assertEquals(List.of(2L), rest.userData);
+        }
+    }
+
+    /** Sums what the reaper hands over: a handler that allocates nothing. */
+    private static final class Summing implements CqeHandler
+    {
+        long sum;
+        int count;
+
+        @Override
+        public void onCqe(final long userData, final int res, final int flags)
+        {
+            sum += userData + res;
+            count++;
+        }
+    }
+
+    private static void cycle(final IoUring ring, final Summing handler, final int fd, final long buf, final int i)
+    {
+        ring.nextSqe().prepNop().userData(i);
+        ring.nextSqe().prepRead(fd, buf, 64, 0).userData(i + 1);
+        ring.submitAndWait(2, -1, handler);
+        ring.reap(handler);
+    }
+
+    @Test
+    void theDutyCycleAllocatesNothing(final @org.junit.jupiter.api.io.TempDir Path dir) throws IOException
+    {
+        final Path file = Files.write(dir.resolve("small"), new byte[64]);
+        try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.open(new IoUringOptions().entries(8).wakeable(true)))
+        {
+            final int fd = openRead(arena, file);
+            try
+            {
+                final long buf = arena.allocate(64).address();
+                final Summing handler = new Summing();
+                final com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+                // rounds until the JIT has compiled the cycle (the interpreter allocates; compiled code must not)
+                long allocated = Long.MAX_VALUE;
+                int cycles = 0;
+                for (int round = 0; round < 150 && allocated > 0; round++)
+                {
+                    final long before = threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
+                    for (int i = 0; i < 2_000; i++)
+                    {
+                        cycle(ring, handler, fd, buf, cycles++);
+                    }
+                    allocated = threads.getThreadAllocatedBytes(Thread.currentThread().threadId()) - before;
+                }
+                assertEquals(2 * cycles, handler.count);
+                assertEquals(0, allocated, "2,000 compiled cycles (2 SQEs, one enter, one reap) allocated bytes");
+            }
+            finally
+            {
+                UringTests.close(fd);
+            }
+        }
+    }
+
+    @Test
+    void aSingleIssuerRingRefusesAnotherThread() throws Exception
+    {
+        try (IoUring ring = IoUring.open(new IoUringOptions().entries(4).singleIssuer(true)))
+        {
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                (ring.setupFlags() & IORING_SETUP_SINGLE_ISSUER) != 0, "SINGLE_ISSUER needs Linux 6.0");
+            ring.nextSqe().prepNop().userData(1);
+            final java.util.concurrent.CompletableFuture<Throwable> other = new java.util.concurrent.CompletableFuture<>();
+            final Thread thread = new Thread(() ->
+            {
+                try
+                {
+                    ring.submitAndWait(0, 0, (u, r, f) -> { });
+                    other.complete(null);
+                }
+                catch (final Throwable ex)
+                {
+                    other.complete(ex);
+                }
+            });
+            thread.start();
+            thread.join();
+            final IoUringException refused = assertInstanceOf(IoUringException.class, other.get());
+            assertEquals(Errno.EEXIST, refused.errno());
+            assertTrue(refused.getMessage().contains("SINGLE_ISSUER"), refused.getMessage());
+            assertEquals(1, new Cqes().await(ring, 1).size(), "its own thread still submits");
         }
     }
 }
