@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import static io.offload.api.LinuxConstants.EPOLLIN;
+import static io.offload.api.LinuxConstants.EPOLLOUT;
 import static io.offload.servers.uring.IoUringConstants.IORING_ASYNC_CANCEL_ALL;
 import static io.offload.servers.uring.IoUringConstants.IORING_CQE_F_MORE;
 import static io.offload.servers.uring.IoUringConstants.IOSQE_IO_LINK;
@@ -180,7 +181,7 @@ class IoUringCancelTest
         assertTrue((cqes.await(ring, 1).resOf(1) & EPOLLIN) != 0);
 
         cqes.clear();
-        ring.nextSqe().prepPollMultishot(pipe[1], io.offload.api.LinuxConstants.EPOLLOUT).userData(2);
+        ring.nextSqe().prepPollMultishot(pipe[1], EPOLLOUT).userData(2);
         cqes.await(ring, 1);
         assertTrue((cqes.flags.get(0) & IORING_CQE_F_MORE) != 0, "a multishot poll stays armed");
         cqes.clear();

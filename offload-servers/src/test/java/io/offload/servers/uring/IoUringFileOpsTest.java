@@ -16,6 +16,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 import static io.offload.api.LinuxConstants.AT_FDCWD;
 import static io.offload.api.LinuxConstants.AT_REMOVEDIR;
@@ -70,7 +71,7 @@ class IoUringFileOpsTest
     }
 
     /** Run the SQE {@code prep} filled (its user_data set here) and return its res. */
-    private int run(final java.util.function.Consumer<Sqe> prep)
+    private int run(final Consumer<Sqe> prep)
     {
         final long userData = nextUserData++;
         final Sqe sqe = ring.nextSqe();

@@ -1,21 +1,29 @@
 package io.offload.servers.uring;
 
+import com.sun.management.ThreadMXBean;
 import io.offload.api.Errno;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
+import static io.offload.api.LinuxConstants.AT_FDCWD;
+import static io.offload.api.LinuxConstants.O_CLOEXEC;
+import static io.offload.api.LinuxConstants.O_RDONLY;
 import static io.offload.servers.uring.IoUringConstants.IORING_FEAT_NODROP;
 import static io.offload.servers.uring.IoUringConstants.IORING_SETUP_COOP_TASKRUN;
 import static io.offload.servers.uring.IoUringConstants.IORING_SETUP_CQSIZE;
@@ -32,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The ring against the real kernel: setup and close leave nothing behind, NOPs round-trip their user_data through
@@ -167,7 +176,7 @@ class IoUringTest
     }
 
     @Test
-    void readsInFlightCompleteOutOfOrder(final @org.junit.jupiter.api.io.TempDir Path dir) throws IOException
+    void readsInFlightCompleteOutOfOrder(final @TempDir Path dir) throws IOException
     {
         final int pipes = 128;
         final int fileReads = 128;
@@ -206,7 +215,7 @@ class IoUringTest
             for (int i = 1; i < pipes + fileReads; i += 2)
             {
                 assertEquals(block, cqes.resOf(i), "file read " + i);
-                final byte[] expected = java.util.Arrays.copyOfRange(
+                final byte[] expected = Arrays.copyOfRange(
                     content, fileBlockOf[i] * block, (fileBlockOf[i] + 1) * block);
                 assertArrayEquals(expected, buffers.asSlice((long)i * block, block).toArray(ValueLayout.JAVA_BYTE));
             }
@@ -247,8 +256,8 @@ class IoUringTest
     {
         try (IoUring ring = IoUring.open(2))
         {
-            ring.nextSqe().prepOpenat(io.offload.api.LinuxConstants.AT_FDCWD, UringTests.cString(arena, file.toString()),
-                io.offload.api.LinuxConstants.O_RDONLY | io.offload.api.LinuxConstants.O_CLOEXEC, 0).userData(1);
+            ring.nextSqe().prepOpenat(AT_FDCWD, UringTests.cString(arena, file.toString()),
+                O_RDONLY | O_CLOEXEC, 0).userData(1);
             final int fd = new Cqes().await(ring, 1).resOf(1);
             assertTrue(fd >= 0, "openat: " + Errno.name(-fd));
             return fd;
@@ -288,7 +297,7 @@ class IoUringTest
     }
 
     @Test
-    void optionalSetupFlagsWorkWhereTheKernelHasThem(final @org.junit.jupiter.api.io.TempDir Path dir)
+    void optionalSetupFlagsWorkWhereTheKernelHasThem(final @TempDir Path dir)
     {
         final IoUringOptions[] variants = {
             new IoUringOptions().entries(8),
@@ -403,7 +412,7 @@ class IoUringTest
         try (IoUring sender = IoUring.open(4);
              IoUring target = IoUring.open(new IoUringOptions().entries(4).singleIssuer(true).deferTaskrun(true)))
         {
-            org.junit.jupiter.api.Assumptions.assumeTrue(
+            assumeTrue(
                 sender.probe().isSupported(IoUringConstants.IORING_OP_MSG_RING), "MSG_RING needs Linux 5.18");
             sender.nextSqe().prepMsgRing(target.fd(), 1234, 0x77, 0).userData(1);
             assertEquals(0, new Cqes().await(sender, 1).resOf(1));
@@ -500,7 +509,7 @@ class IoUringTest
     }
 
     @Test
-    void theDutyCycleAllocatesNothing(final @org.junit.jupiter.api.io.TempDir Path dir) throws IOException
+    void theDutyCycleAllocatesNothing(final @TempDir Path dir) throws IOException
     {
         final Path file = Files.write(dir.resolve("small"), new byte[64]);
         try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.open(new IoUringOptions().entries(8).wakeable(true)))
@@ -510,8 +519,7 @@ class IoUringTest
             {
                 final long buf = arena.allocate(64).address();
                 final Summing handler = new Summing();
-                final com.sun.management.ThreadMXBean threads =
-                    (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+                final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
                 // rounds until the JIT has compiled the cycle (the interpreter allocates; compiled code must not)
                 long allocated = Long.MAX_VALUE;
                 int cycles = 0;
@@ -539,10 +547,10 @@ class IoUringTest
     {
         try (IoUring ring = IoUring.open(new IoUringOptions().entries(4).singleIssuer(true)))
         {
-            org.junit.jupiter.api.Assumptions.assumeTrue(
+            assumeTrue(
                 (ring.setupFlags() & IORING_SETUP_SINGLE_ISSUER) != 0, "SINGLE_ISSUER needs Linux 6.0");
             ring.nextSqe().prepNop().userData(1);
-            final java.util.concurrent.CompletableFuture<Throwable> other = new java.util.concurrent.CompletableFuture<>();
+            final CompletableFuture<Throwable> other = new CompletableFuture<>();
             final Thread thread = new Thread(() ->
             {
                 try

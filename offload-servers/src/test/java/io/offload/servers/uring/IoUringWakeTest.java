@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -83,7 +84,7 @@ class IoUringWakeTest
         final AtomicInteger handled = new AtomicInteger();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final CompletableFuture<Long> wakeups = new CompletableFuture<>();
-        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicBoolean stop = new AtomicBoolean();
         final Thread thread = ringThread("uring-wake", f ->
         {
             try (IoUring ring = IoUring.open(options))

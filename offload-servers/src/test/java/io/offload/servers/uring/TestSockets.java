@@ -1,14 +1,20 @@
 package io.offload.servers.uring;
 
 import io.offload.api.Errno;
+import io.offload.api.SocketAddresses;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
+import static io.offload.api.LinuxConstants.AF_INET;
+import static io.offload.api.LinuxConstants.AF_UNIX;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +28,7 @@ final class TestSockets
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
-        .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+        .byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SOCKETPAIR =
@@ -59,7 +65,7 @@ final class TestSockets
         try
         {
             check("socketpair", capture,
-                (int)SOCKETPAIR.invokeExact(capture, io.offload.api.LinuxConstants.AF_UNIX, type, 0, fds.address()));
+                (int)SOCKETPAIR.invokeExact(capture, AF_UNIX, type, 0, fds.address()));
         }
         catch (final Throwable ex)
         {
@@ -78,7 +84,7 @@ final class TestSockets
         final MemorySegment capture = arena.allocate(Linker.Option.captureStateLayout());
         try
         {
-            return check("socket", capture, (int)SOCKET.invokeExact(capture, io.offload.api.LinuxConstants.AF_INET, type, 0));
+            return check("socket", capture, (int)SOCKET.invokeExact(capture, AF_INET, type, 0));
         }
         catch (final Throwable ex)
         {
@@ -96,8 +102,7 @@ final class TestSockets
     static void listenOnLoopback(final Arena arena, final int fd, final MemorySegment sockaddr)
     {
         final MemorySegment capture = arena.allocate(Linker.Option.captureStateLayout());
-        io.offload.api.SocketAddresses.encode(
-            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), sockaddr);
+        SocketAddresses.encode(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), sockaddr);
         final MemorySegment length = arena.allocateFrom(JAVA_INT, (int)sockaddr.byteSize());
         try
         {
