@@ -2,7 +2,6 @@ package io.offload.nio;
 
 import io.offload.api.IoVector;
 import io.offload.api.StatxDescriptor;
-import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Native memory lent to one call of the provider: path strings, a {@code struct statx}, offsets for
@@ -39,10 +39,11 @@ final class NativeScratch
 
     private static final int TAIL = StatxDescriptor.LENGTH + 16 + 8;
     private static final int POOL_SIZE = 1024;
-    private static final ManyToManyConcurrentArrayQueue<NativeScratch> PATH_POOL =
-        new ManyToManyConcurrentArrayQueue<>(POOL_SIZE);
-    private static final ManyToManyConcurrentArrayQueue<NativeScratch> DATA_POOL =
-        new ManyToManyConcurrentArrayQueue<>(POOL_SIZE);
+    private static final int POOL_MASK = POOL_SIZE - 1;
+    /** Slots looked at before a pool gives up (and a new lease is made, or a returned one dropped). */
+    private static final int PROBES = 64;
+    private static final AtomicReferenceArray<NativeScratch> PATH_POOL = new AtomicReferenceArray<>(POOL_SIZE);
+    private static final AtomicReferenceArray<NativeScratch> DATA_POOL = new AtomicReferenceArray<>(POOL_SIZE);
     private static final Charset JNU_CHARSET = jnuCharset();
 
     final MemorySegment path0;
@@ -88,7 +89,7 @@ final class NativeScratch
      */
     static NativeScratch pathLease()
     {
-        final NativeScratch lease = PATH_POOL.poll();
+        final NativeScratch lease = take(PATH_POOL);
         return lease != null ? lease : new NativeScratch(false);
     }
 
@@ -97,7 +98,7 @@ final class NativeScratch
      */
     static NativeScratch dataLease()
     {
-        final NativeScratch lease = DATA_POOL.poll();
+        final NativeScratch lease = take(DATA_POOL);
         return lease != null ? lease : new NativeScratch(true);
     }
 
@@ -110,7 +111,44 @@ final class NativeScratch
         {
             vector.clear();
         }
-        (data ? DATA_POOL : PATH_POOL).offer(this); // full: dropped, the GC frees it
+        final AtomicReferenceArray<NativeScratch> pool = data ? DATA_POOL : PATH_POOL;
+        final int start = start();
+        for (int i = 0; i < PROBES; i++)
+        {
+            final int slot = (start + i) & POOL_MASK;
+            if (pool.getPlain(slot) == null && pool.compareAndSet(slot, null, this))
+            {
+                return;
+            }
+        }
+        // no free slot nearby: dropped, the GC frees it
+    }
+
+    /**
+     * A lock-free pool without a node per element: an array of slots, taken by getAndSet(null) and filled by
+     * compareAndSet(null, lease), probed from a slot that depends on the thread, so that threads spread out.
+     */
+    private static NativeScratch take(final AtomicReferenceArray<NativeScratch> pool)
+    {
+        final int start = start();
+        for (int i = 0; i < PROBES; i++)
+        {
+            final int slot = (start + i) & POOL_MASK;
+            if (pool.getPlain(slot) != null)
+            {
+                final NativeScratch lease = pool.getAndSet(slot, null);
+                if (lease != null)
+                {
+                    return lease;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int start()
+    {
+        return (int)(Thread.currentThread().threadId() * 0x9E3779B9L >>> 16) & POOL_MASK & ~(PROBES - 1);
     }
 
     /**

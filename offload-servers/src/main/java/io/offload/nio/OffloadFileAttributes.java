@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -292,6 +293,71 @@ final class OffloadFileAttributes implements PosixFileAttributes
             bits |= 0400 >> permission.ordinal();
         }
         return bits;
+    }
+
+    /**
+     * @return these attributes as {@link BasicFileAttributes} only, as the JDK hands out for the basic view (so the
+     *         owner and the permissions are not reachable by a cast).
+     */
+    BasicFileAttributes asBasic()
+    {
+        final OffloadFileAttributes attrs = this;
+        return new BasicFileAttributes()
+        {
+            @Override
+            public FileTime lastModifiedTime()
+            {
+                return attrs.lastModifiedTime();
+            }
+
+            @Override
+            public FileTime lastAccessTime()
+            {
+                return attrs.lastAccessTime();
+            }
+
+            @Override
+            public FileTime creationTime()
+            {
+                return attrs.creationTime();
+            }
+
+            @Override
+            public boolean isRegularFile()
+            {
+                return attrs.isRegularFile();
+            }
+
+            @Override
+            public boolean isDirectory()
+            {
+                return attrs.isDirectory();
+            }
+
+            @Override
+            public boolean isSymbolicLink()
+            {
+                return attrs.isSymbolicLink();
+            }
+
+            @Override
+            public boolean isOther()
+            {
+                return attrs.isOther();
+            }
+
+            @Override
+            public long size()
+            {
+                return attrs.size();
+            }
+
+            @Override
+            public Object fileKey()
+            {
+                return attrs.fileKey();
+            }
+        };
     }
 
     /**

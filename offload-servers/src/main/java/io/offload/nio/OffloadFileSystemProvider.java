@@ -1048,8 +1048,8 @@ public final class OffloadFileSystemProvider extends FileSystemProvider
         {
             return platform.isSameFile(file1.delegate(), file2.delegate());
         }
-        final OffloadFileAttributes attrs1 = readAttributes(sys, file1, true);
-        final OffloadFileAttributes attrs2 = readAttributes(sys, file2, true);
+        final OffloadFileAttributes attrs1 = readAttributes(sys, file1, true, false);
+        final OffloadFileAttributes attrs2 = readAttributes(sys, file2, true, false);
         return attrs1.isSameFile(attrs2);
     }
 
@@ -1200,9 +1200,12 @@ public final class OffloadFileSystemProvider extends FileSystemProvider
         return path == NativeScratch.TOO_LONG ? -Errno.ENAMETOOLONG : sys.openat(AT_FDCWD, path, flags, mode);
     }
 
-    /** statx of a path; errors as the JDK's readAttributes. */
+    /**
+     * statx of a path; errors as the JDK's: its attribute views report ENOTDIR as ENOENT (NoSuchFileException),
+     * isSameFile does not.
+     */
     private OffloadFileAttributes readAttributes(final RawSyscalls sys, final OffloadPath file,
-        final boolean followLinks) throws IOException
+        final boolean followLinks, final boolean notDirectoryIsMissing) throws IOException
     {
         final String name = file.toString();
         final NativeScratch lease = NativeScratch.pathLease();
@@ -1211,7 +1214,8 @@ public final class OffloadFileSystemProvider extends FileSystemProvider
             final long r = statx(sys, lease, lease.path0, name, followLinks);
             if (r < 0)
             {
-                throw NioErrors.translate(Syscall.STATX, (int)-r, name, null);
+                final int errno = r == -Errno.ENOTDIR && notDirectoryIsMissing ? Errno.ENOENT : (int)-r;
+                throw NioErrors.translate(Syscall.STATX, errno, name, null);
             }
             return new OffloadFileAttributes(lease.statx, platform, file.delegate(), followLinks);
         }
@@ -1241,7 +1245,8 @@ public final class OffloadFileSystemProvider extends FileSystemProvider
         {
             return platform.readAttributes(file.delegate(), type, options);
         }
-        return (A)readAttributes(sys, file, follow);
+        final OffloadFileAttributes attrs = readAttributes(sys, file, follow, true);
+        return (A)(type == BasicFileAttributes.class ? attrs.asBasic() : attrs);
     }
 
     @Override
@@ -1270,7 +1275,7 @@ public final class OffloadFileSystemProvider extends FileSystemProvider
                 {
                     throw NioErrors.translate(Syscall.STATX, (int)-r, name, null);
                 }
-                return (A)new OffloadFileAttributes(lease.statx, platform, file.delegate(), true);
+                return (A)new OffloadFileAttributes(lease.statx, platform, file.delegate(), true).asBasic();
             }
             finally
             {
