@@ -2,6 +2,8 @@ package io.offload.nio;
 
 import io.offload.servers.OffloadRuntime;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,10 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   NEW --first use, CAS--> STARTING --built--> STARTED --exit--> STOPPED
  *                               \--failed-----------------------> STOPPED
  * </pre>
- * Only the thread that wins the CAS builds it; until it is STARTED, every call (the builder's own reads of
- * /sys and of its settings included, and any other thread's) goes to the platform provider, so nothing waits for
- * the start and nothing loops into it. A start that fails is reported once on stderr and the provider stays on
- * the platform.
+ * The thread that wins the CAS has the runtime built on a thread of its own ({@code offload-nio-start}, whose own
+ * file calls, like the servers', go to the platform) and waits for it at most {@link #FIRST_CALLER_WAIT_MS}: a first
+ * caller that holds a lock the start needs (a logging back-end's, say) is never deadlocked, only sent to the
+ * platform. Until the runtime is STARTED every other call goes to the platform provider at once, so nothing loops
+ * into the start and nothing else waits for it. A start that fails is reported once on stderr and the provider
+ * stays on the platform.
  */
 final class DefaultRuntime
 {
@@ -23,6 +27,9 @@ final class DefaultRuntime
     private static final int STARTING = 1;
     private static final int STARTED = 2;
     private static final int STOPPED = 3;
+
+    /** How long the first caller waits for the start before its call goes to the platform. */
+    static final long FIRST_CALLER_WAIT_MS = 5_000;
 
     private static final AtomicInteger STATE = new AtomicInteger(NEW);
     private static volatile Started started;
@@ -64,6 +71,33 @@ final class DefaultRuntime
         {
             return peek();
         }
+        final CountDownLatch done = new CountDownLatch(1);
+        final Thread starter = new Thread(() ->
+        {
+            try
+            {
+                build();
+            }
+            finally
+            {
+                done.countDown();
+            }
+        }, "offload-nio-start");
+        starter.setDaemon(true);
+        starter.start();
+        try
+        {
+            done.await(FIRST_CALLER_WAIT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt(); // this call goes to the platform; the start goes on
+        }
+        return peek();
+    }
+
+    private static void build()
+    {
         OffloadRuntime runtime = null;
         try
         {
@@ -73,8 +107,10 @@ final class DefaultRuntime
             final Started now = new Started(runtime, new RoutedCalls(runtime, true, true),
                 new RoutedCalls(runtime, true, false));
             started = now;
-            STATE.set(STARTED); // volatile: publishes 'started'
-            return now;
+            if (!STATE.compareAndSet(STARTING, STARTED)) // volatile: publishes 'started'
+            {
+                runtime.close(); // the JVM began to exit while the runtime started
+            }
         }
         catch (final Throwable ex)
         {
@@ -95,11 +131,6 @@ final class DefaultRuntime
                 System.err.println("offload: the default file system provider could not start its runtime and " +
                     "stays on the platform provider: " + ex);
             }
-            if (ex instanceof Error error && !(ex instanceof LinkageError))
-            {
-                throw error;
-            }
-            return null;
         }
     }
 

@@ -4,6 +4,7 @@ import io.offload.api.Errno;
 import io.offload.api.IoVector;
 import io.offload.api.LinuxConstants;
 import io.offload.api.RawSyscalls;
+import io.offload.api.StatxDescriptor;
 import io.offload.api.Syscall;
 import io.offload.servers.DirectSyscalls;
 
@@ -843,7 +844,7 @@ final class OffloadFileChannel extends FileChannel
         {
             final long r = check(Syscall.STATX, sys.statx(fd, lease.emptyPath, LinuxConstants.AT_EMPTY_PATH,
                 OffloadFileAttributes.STATX_MASK, lease.statx));
-            return r < 0 ? -1 : lease.statx.get(ValueLayout.JAVA_LONG_UNALIGNED, 40);
+            return r < 0 ? -1 : lease.statx.get(ValueLayout.JAVA_LONG_UNALIGNED, StatxDescriptor.SIZE_OFFSET);
         }
         finally
         {
