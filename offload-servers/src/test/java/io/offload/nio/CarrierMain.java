@@ -29,6 +29,19 @@ public final class CarrierMain
     public static void main(final String[] args) throws Exception
     {
         final Path fifo = Path.of(args[0]);
+        // the runtime starts on its own thread on first use; the reader must find it started, or its calls would
+        // go to the platform (and pin the carrier)
+        Files.exists(fifo);
+        final long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (OffloadFileSystemProvider.defaultRuntime() == null)
+        {
+            if (System.nanoTime() > started)
+            {
+                System.out.println("NO-RUNTIME the default runtime did not start");
+                System.exit(4);
+            }
+            Thread.sleep(10);
+        }
         final String[] read = new String[1];
         final Thread a = Thread.ofVirtual().name("reader").start(() ->
         {

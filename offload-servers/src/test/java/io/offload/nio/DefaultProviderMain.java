@@ -28,6 +28,14 @@ public final class DefaultProviderMain
     {
         final Path dir = Path.of(args[0]);
         final Path file = dir.resolve("hello.txt");
+        // at once: the first call starts the default runtime (calls go to the platform until it has started)
+        Files.writeString(file, "hello from the default provider\n");
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (OffloadFileSystemProvider.defaultRuntime() == null && System.nanoTime() < deadline)
+        {
+            Files.exists(file); // unmodified code goes on using files meanwhile
+            Thread.sleep(10);
+        }
         Files.writeString(file, "hello from the default provider\n");
         final String text = Files.readString(file);
         final List<String> names;

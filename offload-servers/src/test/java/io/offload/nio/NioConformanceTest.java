@@ -295,6 +295,8 @@ final class NioConformanceTest
                 }
             }));
         }
+        cases.add(new Case("NUL in a path", r -> Files.readAllBytes(r.resolve("bad\u0000name"))));
+        cases.add(new Case("NUL in a path string", r -> r.getFileSystem().getPath(r.toString(), "x\u0000")));
         cases.add(new Case("glob filter", r ->
         {
             final List<String> names = new ArrayList<>();
