@@ -23,11 +23,15 @@
 #           the demo's one-plus-one layout, its NETWORK server pinned on CPU 1 and its connection threads (accept
 #           thread, virtual-thread carriers) pinned on CPU 0. Inline and Jetty: their threads free on CPUs 0-1.
 #
+# Servers: offloaded, inline, jetty, and jetty-offload: the same Jetty, unmodified, its file I/O through the offload
+# nio provider (started with -Djava.nio.file.spi.DefaultFileSystemProvider=io.offload.nio.OffloadFileSystemProvider;
+# its runtime from the offload.* properties: one unpinned FILE server unless OFFLOAD_PROVIDER_OPTS says otherwise).
+#
 # Environment: THREADS (wrk -t, default 1), CONNECTIONS (wrk -c, default 32), DURATION (wrk -d, default 15s), WARMUP
 # (default 5s), LAYOUTS (default "split shared"), SERVERS (default "offloaded inline jetty"), PATHS (default
 # "/hello /1k.txt /64k.bin"), JAVA_OPTS (default "-Xms512m -Xmx512m", the same for every server), OUT (where the
 # raw output and summary.md go, default jmh-bench/results/http), JAVA_HOME.
-# At the defaults: 2 layouts x 3 servers x 3 paths = 18 runs of about 22 s, about 7 minutes.
+# At the defaults: 2 layouts x 4 servers x 3 paths = 24 runs of about 22 s, about 9 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -41,7 +45,8 @@ CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-5s}
 LAYOUTS=${LAYOUTS:-split shared}
-SERVERS=${SERVERS:-offloaded inline jetty}
+SERVERS=${SERVERS:-offloaded inline jetty jetty-offload}
+OFFLOAD_PROVIDER_OPTS=${OFFLOAD_PROVIDER_OPTS:-}
 PATHS=${PATHS:-/hello /1k.txt /64k.bin}
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m}
 WRK_CPU=1
@@ -118,11 +123,14 @@ cpus_label() { # layout server
 
 # Starts the server in the background; sets SERVER_PID and PORT.
 start_server() { # layout server log
-  local layout=$1 server=$2 log=$3 extra=()
+  local layout=$1 server=$2 log=$3 extra=() jvm=()
   : > "$log"
   [[ $layout == shared && $server == offloaded ]] && extra=(--conn-cpu 0)
+  # shellcheck disable=SC2206 # OFFLOAD_PROVIDER_OPTS is a list of options
+  [[ $server == jetty-offload ]] &&
+    jvm=(-Djava.nio.file.spi.DefaultFileSystemProvider=io.offload.nio.OffloadFileSystemProvider $OFFLOAD_PROVIDER_OPTS)
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  taskset -c "$(server_cpus "$layout")" "$JAVA" $JAVA_OPTS --enable-native-access=ALL-UNNAMED -cp "$JAR" "$MAIN" \
+  taskset -c "$(server_cpus "$layout")" "$JAVA" $JAVA_OPTS "${jvm[@]}" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$MAIN" \
     --server "$server" --root "$ROOT" "${extra[@]}" >> "$log" 2>&1 & # O_APPEND: the script appends to it too
   SERVER_PID=$!
   local i

@@ -97,6 +97,20 @@ public final class LinuxConstants
      */
     public static final int STATX_ALL = 0xfff;
 
+    /** {@code STATX_BTIME}: the file's creation (birth) time, where the file system records one. */
+    public static final int STATX_BTIME = 0x800;
+
+    // ---- access(2) / faccessat(2) modes ----------------------------------------------------------------------------
+
+    /** The file exists. */
+    public static final int F_OK = 0;
+    /** The file may be executed (a directory: searched). */
+    public static final int X_OK = 1;
+    /** The file may be written. */
+    public static final int W_OK = 2;
+    /** The file may be read. */
+    public static final int R_OK = 4;
+
     // ---- st_mode / stx_mode file type bits -------------------------------------------------------------------------
 
     /** Mask of the file type bits in a mode. */

@@ -195,6 +195,57 @@ public interface RawSyscalls
     long readlinkat(int dirfd, MemorySegment path, MemorySegment buf);
 
     /**
+     * Copy bytes from one file to another inside the kernel ({@code copy_file_range(2)}).
+     *
+     * @param fdIn   file to read.
+     * @param offIn  native 8-byte {@code loff_t} holding the offset to read at, advanced by the call; or
+     *               {@link MemorySegment#NULL} to read at (and advance) {@code fdIn}'s file position.
+     * @param fdOut  file to write.
+     * @param offOut as {@code offIn}, for {@code fdOut}.
+     * @param length bytes to copy at most, {@code >= 0}.
+     * @param flags  0.
+     * @return bytes copied (0 at the end of {@code fdIn}), or -errno (EXDEV, EINVAL, ENOSYS, EOPNOTSUPP where the
+     *         kernel or the file systems cannot copy these files: fall back to read and write).
+     * @throws UnsupportedOperationException if this implementation does not offer the call.
+     */
+    default long copyFileRange(final int fdIn, final MemorySegment offIn, final int fdOut, final MemorySegment offOut,
+        final long length, final int flags)
+    {
+        throw new UnsupportedOperationException(getClass().getName() + " does not offer copy_file_range");
+    }
+
+    /**
+     * Create a symbolic link ({@code symlinkat(2)}).
+     *
+     * @param target   native NUL-terminated text the link will hold (not checked: a link may dangle).
+     * @param newDirfd directory fd of {@code linkPath}, or {@link LinuxConstants#AT_FDCWD}.
+     * @param linkPath native NUL-terminated path of the new link.
+     * @return 0, or -errno (EEXIST if {@code linkPath} exists).
+     * @throws UnsupportedOperationException if this implementation does not offer the call.
+     */
+    default long symlinkat(final MemorySegment target, final int newDirfd, final MemorySegment linkPath)
+    {
+        throw new UnsupportedOperationException(getClass().getName() + " does not offer symlinkat");
+    }
+
+    /**
+     * Check whether the process may access a path, with its real uid and gid ({@code faccessat(2)}, as
+     * {@code access(2)} when {@code flags} is 0).
+     *
+     * @param dirfd directory fd, or {@link LinuxConstants#AT_FDCWD}.
+     * @param path  native NUL-terminated path.
+     * @param mode  {@link LinuxConstants#F_OK}, or an or of {@link LinuxConstants#R_OK}, {@link LinuxConstants#W_OK},
+     *              {@link LinuxConstants#X_OK}.
+     * @param flags 0, or {@code AT_*} flags.
+     * @return 0 if allowed, or -errno (ENOENT, EACCES, ...).
+     * @throws UnsupportedOperationException if this implementation does not offer the call.
+     */
+    default long faccessat(final int dirfd, final MemorySegment path, final int mode, final int flags)
+    {
+        throw new UnsupportedOperationException(getClass().getName() + " does not offer faccessat");
+    }
+
+    /**
      * A view of these calls in which each call waits at most {@code timeout} (in the server's queue, or for a
      * socket to become ready) and otherwise completes with ETIMEDOUT (-ETIMEDOUT from the raw calls).
      *

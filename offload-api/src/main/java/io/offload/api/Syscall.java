@@ -45,7 +45,13 @@ public enum Syscall
     /** File to socket: it runs on a NETWORK server because the socket, not the file, is what may make it wait. */
     SENDFILE(SyscallClass.NETWORK),
     /** Appended after the NETWORK calls so that every op keeps its number. */
-    READLINKAT(SyscallClass.FILE);
+    READLINKAT(SyscallClass.FILE),
+    /** In-kernel copy between two files (FileChannel.transferTo/transferFrom, Files.copy); appended, as every new op. */
+    COPY_FILE_RANGE(SyscallClass.FILE),
+    /** Create a symbolic link (Files.createSymbolicLink). */
+    SYMLINKAT(SyscallClass.FILE),
+    /** Check access to a path with the real uid and gid, as access(2) (Files.exists, Files.isReadable, ...). */
+    FACCESSAT(SyscallClass.FILE);
 
     private static final Syscall[] VALUES = values();
 

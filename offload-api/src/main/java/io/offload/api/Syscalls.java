@@ -216,6 +216,76 @@ public interface Syscalls
      */
     String readlink(String path) throws SyscallException;
 
+    /**
+     * Create a symbolic link, through {@link RawSyscalls#symlinkat} on this object's route.
+     *
+     * @param target   what the link will hold.
+     * @param linkPath the new link.
+     * @throws SyscallException if the call fails (EEXIST, ENOENT for a missing parent, ...).
+     */
+    default void symlink(final String target, final String linkPath) throws SyscallException
+    {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final long result = raw().symlinkat(CStrings.of(arena, target, "target"), LinuxConstants.AT_FDCWD,
+                CStrings.of(arena, linkPath, "linkPath"));
+            if (result < 0)
+            {
+                throw new SyscallException(Syscall.SYMLINKAT, (int)-result, "\"" + target + "\" -> \"" + linkPath + "\"");
+            }
+        }
+    }
+
+    /**
+     * Check access with the real uid and gid, as {@code access(2)}, through {@link RawSyscalls#faccessat}.
+     *
+     * @param path a path.
+     * @param mode {@link LinuxConstants#F_OK}, or an or of {@link LinuxConstants#R_OK}, {@link LinuxConstants#W_OK},
+     *             {@link LinuxConstants#X_OK}.
+     * @throws SyscallException if access is refused (EACCES) or the path does not resolve (ENOENT, ...).
+     */
+    default void access(final String path, final int mode) throws SyscallException
+    {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final long result = raw().faccessat(LinuxConstants.AT_FDCWD, CStrings.of(arena, path, "path"), mode, 0);
+            if (result < 0)
+            {
+                throw new SyscallException(Syscall.FACCESSAT, (int)-result, "\"" + path + "\"");
+            }
+        }
+    }
+
+    /**
+     * Copy bytes between two files inside the kernel, through {@link RawSyscalls#copyFileRange}.
+     *
+     * @param fdIn   file to read.
+     * @param offIn  offset to read at, or -1 for {@code fdIn}'s file position (advanced).
+     * @param fdOut  file to write.
+     * @param offOut offset to write at, or -1 for {@code fdOut}'s file position (advanced).
+     * @param length bytes to copy at most, {@code >= 0}.
+     * @return bytes copied, 0 at the end of {@code fdIn}.
+     * @throws SyscallException if the call fails (EXDEV, EINVAL or EOPNOTSUPP where the kernel cannot copy these
+     *                          files in place).
+     */
+    default long copyFileRange(final int fdIn, final long offIn, final int fdOut, final long offOut,
+        final long length) throws SyscallException
+    {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final java.lang.foreign.MemorySegment in = offIn < 0 ? java.lang.foreign.MemorySegment.NULL :
+                arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_LONG, offIn);
+            final java.lang.foreign.MemorySegment out = offOut < 0 ? java.lang.foreign.MemorySegment.NULL :
+                arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_LONG, offOut);
+            final long result = raw().copyFileRange(fdIn, in, fdOut, out, length, 0);
+            if (result < 0)
+            {
+                throw new SyscallException(Syscall.COPY_FILE_RANGE, (int)-result, "fdIn=" + fdIn + ", fdOut=" + fdOut);
+            }
+            return result;
+        }
+    }
+
     /** The longest target {@link #readlink(String)} returns, in bytes: Linux's PATH_MAX less its NUL. */
     int READLINK_MAX = 4095;
 

@@ -102,6 +102,7 @@ public final class OffloadRuntime implements AutoCloseable
     private final ExecutorService ownedAsyncExecutor; // null unless offload.async.executor=virtual
     private volatile int state = OPEN;
     private io.offload.servers.jmx.OffloadMBeans jmx; // null until started, or where JMX is off or failed
+    private volatile java.nio.file.FileSystem fileSystem; // fileSystem(): made on first use
 
     private OffloadRuntime(final Builder config)
     {
@@ -249,6 +250,28 @@ public final class OffloadRuntime implements AutoCloseable
         {
             LOG.error("error handler threw while handling {}", ex, handlerFailure);
         }
+    }
+
+    /**
+     * @return a {@code java.nio.file} file system whose operations run on this runtime's FILE servers
+     *         ({@link io.offload.nio.OffloadFileSystemProvider}); one per runtime, closed with it.
+     */
+    public java.nio.file.FileSystem fileSystem()
+    {
+        java.nio.file.FileSystem fs = fileSystem;
+        if (fs == null)
+        {
+            synchronized (this)
+            {
+                fs = fileSystem;
+                if (fs == null)
+                {
+                    fs = io.offload.nio.OffloadFileSystemProvider.newFileSystem(this);
+                    fileSystem = fs;
+                }
+            }
+        }
+        return fs;
     }
 
     /**

@@ -40,11 +40,14 @@ public final class HttpComparison
     private static final Duration GRACE = Duration.ofSeconds(2);
 
     private static final String USAGE = """
-        usage: HttpComparison --server offloaded|inline|jetty [--port N] [--root DIR] [--conn-cpu N] [--watch-stdin]
+        usage: HttpComparison --server offloaded|inline|jetty|jetty-offload [--port N] [--root DIR] [--conn-cpu N]
+                              [--watch-stdin]
                HttpComparison --generate-root DIR
           --server S       offloaded: the HTTP demo, calls offloaded (virtual thread per connection)
                            inline:    the HTTP demo, every call on the connection's thread (platform threads)
                            jetty:     Jetty 12 embedded, ResourceHandler + /hello
+                           jetty-offload: the same Jetty, its files through the offload nio provider; needs
+                                      -Djava.nio.file.spi.DefaultFileSystemProvider=io.offload.nio.OffloadFileSystemProvider
           --port N         port on the loopback address (default 0: a free one, printed on the READY line)
           --root DIR       document root; HttpDemo's files are written there when 1k.txt (1024 bytes) or 64k.bin
                            (65536 bytes) is missing (default: a temporary directory, deleted at exit)
@@ -66,7 +69,9 @@ public final class HttpComparison
         /** The demo, calls inline. */
         INLINE,
         /** Jetty 12 embedded. */
-        JETTY
+        JETTY,
+        /** Jetty 12 embedded, unmodified, its file I/O through the offload provider installed as the JVM's default. */
+        JETTY_OFFLOAD
     }
 
     /**
@@ -109,12 +114,12 @@ public final class HttpComparison
         {
             try
             {
-                return Kind.valueOf(text.toUpperCase(Locale.ROOT));
+                return Kind.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_'));
             }
             catch (final IllegalArgumentException ex)
             {
-                throw new IllegalArgumentException("--server must be offloaded, inline or jetty, got '" + text + "'",
-                    ex);
+                throw new IllegalArgumentException("--server must be offloaded, inline, jetty or jetty-offload, got '" +
+                    text + "'", ex);
             }
         }
 
@@ -246,8 +251,16 @@ public final class HttpComparison
                     server.threads().name().toLowerCase(Locale.ROOT) + " threads on cpus " +
                     cpuList(CpuAffinity.allowedCpus()));
             }
-            case JETTY ->
+            case JETTY, JETTY_OFFLOAD ->
             {
+                final boolean offloadProvider = options.kind() == Kind.JETTY_OFFLOAD;
+                if (offloadProvider && !(java.nio.file.FileSystems.getDefault().provider() instanceof
+                    io.offload.nio.OffloadFileSystemProvider))
+                {
+                    throw new IllegalStateException("--server jetty-offload needs the offload provider as the JVM's " +
+                        "default: -Djava.nio.file.spi.DefaultFileSystemProvider=" +
+                        io.offload.nio.OffloadFileSystemProvider.class.getName());
+                }
                 pinIfAsked(options.connCpu());
                 final JettyServer jetty = new JettyServer(options.port(), root).start();
                 final String cpus = cpuList(CpuAffinity.allowedCpus());
@@ -262,13 +275,21 @@ public final class HttpComparison
                     @Override
                     public String describe()
                     {
-                        return "jetty " + org.eclipse.jetty.util.Jetty.VERSION + ": QueuedThreadPool on cpus " + cpus;
+                        return "jetty " + org.eclipse.jetty.util.Jetty.VERSION + ": QueuedThreadPool on cpus " + cpus +
+                            (offloadProvider ? ", files through the offload nio provider (default runtime: " +
+                            "offload.* properties)" : "");
                     }
 
                     @Override
                     public void stop() throws Exception
                     {
                         jetty.close();
+                        final OffloadRuntime runtime = io.offload.nio.OffloadFileSystemProvider.defaultRuntime();
+                        if (runtime != null)
+                        {
+                            System.out.println("--- offload runtime behind the nio provider at the stop:");
+                            System.out.println(runtime.stats().toMarkdown());
+                        }
                     }
                 };
             }

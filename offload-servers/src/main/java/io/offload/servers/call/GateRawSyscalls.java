@@ -225,6 +225,44 @@ public final class GateRawSyscalls implements RawSyscalls
             0, 0, timeoutNanos);
     }
 
+    @Override
+    public long copyFileRange(final int fdIn, final MemorySegment offIn, final int fdOut, final MemorySegment offOut,
+        final long length, final int flags)
+    {
+        final long inAddress = optionalOffset(offIn, "offIn");
+        final long outAddress = optionalOffset(offOut, "offOut");
+        if (length < 0)
+        {
+            throw new IllegalArgumentException("length must be >= 0, got " + length);
+        }
+        return gate.call(Syscall.COPY_FILE_RANGE, fdIn, inAddress, fdOut, outAddress, length, flags, timeoutNanos);
+    }
+
+    @Override
+    public long symlinkat(final MemorySegment target, final int newDirfd, final MemorySegment linkPath)
+    {
+        final long targetAddress = NativeBuffers.cString(target, "target");
+        final long linkAddress = NativeBuffers.cString(linkPath, "linkPath");
+        return gate.call(Syscall.SYMLINKAT, targetAddress, newDirfd, linkAddress, 0, 0, 0, timeoutNanos);
+    }
+
+    @Override
+    public long faccessat(final int dirfd, final MemorySegment path, final int mode, final int flags)
+    {
+        return gate.call(Syscall.FACCESSAT, dirfd, NativeBuffers.cString(path, "path"), mode, flags, 0, 0,
+            timeoutNanos);
+    }
+
+    /** A {@code loff_t *} argument: NULL, or a live native segment of at least 8 bytes. */
+    private static long optionalOffset(final MemorySegment offset, final String name)
+    {
+        if (offset != null && offset.isNative() && offset.address() == 0 && offset.byteSize() == 0)
+        {
+            return 0; // MemorySegment.NULL: the call uses and advances the file position
+        }
+        return NativeBuffers.address(offset, Long.BYTES, name);
+    }
+
     private static long checkedIov(final IoVector vectors)
     {
         if (vectors == null)

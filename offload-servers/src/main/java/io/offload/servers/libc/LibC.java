@@ -213,6 +213,28 @@ public final class LibC
             "renameat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
     }
 
+    static final class CopyFileRange
+    {
+        // ssize_t copy_file_range(int fd_in, off64_t *off_in, int fd_out, off64_t *off_out, size_t len, unsigned flags)
+        static final MethodHandle MH = errnoCapturing(
+            "copy_file_range",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Symlinkat
+    {
+        // int symlinkat(const char *target, int newdirfd, const char *linkpath)
+        static final MethodHandle MH = errnoCapturing(
+            "symlinkat", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG));
+    }
+
+    static final class Faccessat
+    {
+        // int faccessat(int dirfd, const char *pathname, int mode, int flags)
+        static final MethodHandle MH = errnoCapturing(
+            "faccessat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
+    }
+
     // ---- sockets: pointers are struct sockaddr *, socklen_t * (u32), struct msghdr *, off_t * --------------------
 
     static final class Socket

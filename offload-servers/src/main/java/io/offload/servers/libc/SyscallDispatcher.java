@@ -98,6 +98,10 @@ public final class SyscallDispatcher
             case GETSOCKNAME -> (int)LibC.Getsockname.MH.invokeExact(capture, (int)a0, a1, a2);
             case GETPEERNAME -> (int)LibC.Getpeername.MH.invokeExact(capture, (int)a0, a1, a2);
             case SENDFILE -> (long)LibC.Sendfile.MH.invokeExact(capture, (int)a0, (int)a1, a2, a3);
+            case COPY_FILE_RANGE ->
+                (long)LibC.CopyFileRange.MH.invokeExact(capture, (int)a0, a1, (int)a2, a3, a4, (int)a5);
+            case SYMLINKAT -> (int)LibC.Symlinkat.MH.invokeExact(capture, a0, (int)a1, a2);
+            case FACCESSAT -> (int)LibC.Faccessat.MH.invokeExact(capture, (int)a0, a1, (int)a2, (int)a3);
             default -> -Errno.ENOSYS;
         };
     }
