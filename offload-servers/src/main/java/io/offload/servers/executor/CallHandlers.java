@@ -21,7 +21,8 @@ import java.lang.foreign.ValueLayout;
  * Every other call is plain: one downcall, done.
  * <p>
  * In a server's context ({@link CallContext#neverBlock}) no attempt waits on an fd that can wait forever, whoever
- * opened it and whatever its O_NONBLOCK flag: read, readv, pread, write, writev and pwrite first try
+ * opened it and whatever its O_NONBLOCK flag (pread and pwrite cannot: a fd that is not seekable refuses them
+ * with ESPIPE, so they stay plain calls): read, readv, write and writev first try
  * {@code preadv2}/{@code pwritev2} with {@code RWF_NOWAIT}; if the kernel answers EAGAIN or EOPNOTSUPP, one statx
  * says what the fd is. A regular file, block device or directory then gets the plain blocking call (it waits for
  * the disk, never for a peer: allowed on a syscall executor). Anything else (pipe, FIFO, socket, tty, eventfd)
@@ -42,7 +43,6 @@ public final class CallHandlers
     static final long YIELD_AFTER_BYTES = 256 * 1024;
 
     private static final boolean[] RESUMABLE = new boolean[Syscall.count()];
-    private static final boolean[] MAY_WAIT_ON_SERVER = new boolean[Syscall.count()];
     private static final int NONBLOCK_CLOEXEC = LinuxConstants.SOCK_NONBLOCK | LinuxConstants.SOCK_CLOEXEC;
     private static final long EAGAIN = -Errno.EAGAIN;
     private static final long EINTR = -Errno.EINTR;
@@ -57,10 +57,7 @@ public final class CallHandlers
             Syscall.CONNECT, Syscall.RECVFROM, Syscall.SENDTO, Syscall.RECVMSG, Syscall.SENDMSG, Syscall.SENDFILE})
         {
             RESUMABLE[syscall.op()] = true;
-            MAY_WAIT_ON_SERVER[syscall.op()] = true;
         }
-        MAY_WAIT_ON_SERVER[Syscall.PREAD.op()] = true; // a pread of a FIFO is ESPIPE, but of a tty it waits
-        MAY_WAIT_ON_SERVER[Syscall.PWRITE.op()] = true;
     }
 
     private CallHandlers()
@@ -78,12 +75,13 @@ public final class CallHandlers
 
     /**
      * @param op an op code.
-     * @return whether the op goes through {@link #attempt} in a server's context ({@link CallContext#neverBlock}):
-     *         the resumable ops, and pread and pwrite, which would otherwise block on a tty.
+     * @return whether the op goes through {@link #attempt} in a server's context ({@link CallContext#neverBlock}),
+     *         where it may wait in a reactor: the resumable ops. pread and pwrite need not: the kernel refuses
+     *         them with ESPIPE on every fd that could make them wait for a peer (pipes, FIFOs, sockets, ttys).
      */
     public static boolean mayWaitOnServer(final int op)
     {
-        return MAY_WAIT_ON_SERVER[op];
+        return RESUMABLE[op];
     }
 
     /**
@@ -107,17 +105,13 @@ public final class CallHandlers
         {
             switch (Syscall.fromOp(c.op))
             {
-                case READ, PREAD -> // fd, buffer, length, (offset)
+                case READ -> // fd, buffer, length
                 {
-                    return noWaitOnce(c, true, c.a1, c.a2, 0, c.op == Syscall.PREAD.op() ? c.a3 : -1);
+                    return noWaitOnce(c, true, c.a1, c.a2, 0, -1);
                 }
                 case READV -> // fd, iovec array, count
                 {
                     return noWaitOnce(c, true, c.a1, 0, (int)c.a2, -1);
-                }
-                case PWRITE ->
-                {
-                    return noWaitOnce(c, false, c.a1, c.a2, 0, c.a3);
                 }
                 case WRITEV ->
                 {
