@@ -338,6 +338,11 @@ public final class SyscallServer implements Agent
             entry.spStamp(handle, SyscallEntry.T_HANDLED, clock.nanoTime());
         }
         tallies.result(result);
+        final ServerExecutor ex = exec;
+        if (ex != null)
+        {
+            tallies.inFlight(ex.inFlight()); // before DONE: a caller that sees its call done sees it gone from there
+        }
         entries.completeAndWake(handle, result, wakeup);
     }
 

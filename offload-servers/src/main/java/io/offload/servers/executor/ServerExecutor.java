@@ -33,6 +33,10 @@ package io.offload.servers.executor;
  *       call's memory.</li>
  *   <li>{@link #doWork} and {@link #idle} never block on one call: the server thread must always come back to
  *       drain its ring.</li>
+ *   <li><b>Batches.</b> Each duty cycle the server calls {@link #start} for every entry it drained, then
+ *       {@link #doWork} once: an executor that submits in batches queues in {@code start} and submits and reaps
+ *       in {@code doWork} (for io_uring, one {@code io_uring_enter}). An executor with a bound on calls in
+ *       flight keeps the surplus itself, WAITING with progress 0, and starts it as room frees up.</li>
  * </ul>
  */
 public interface ServerExecutor extends AutoCloseable
