@@ -1,6 +1,7 @@
 package io.offload.jcstress;
 
 import io.offload.rings.MpscHandleRing;
+import io.offload.servers.agent.ServerPort;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -8,16 +9,17 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 import java.lang.foreign.Arena;
-import java.lang.invoke.VarHandle;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * A server stopping (SyscallServer.settleAll: 'running' false, a full fence, then drain until the ring is empty)
- * against a caller publishing (OffloadGate: offer, then load 'running' and take the entry back if it is false).
- * If the server saw the ring empty (it drains no more) and the caller saw it running (it waits for it), the call
- * is lost with its caller waiting. r1: the server saw the ring empty; r2: the caller saw the server running.
+ * A server stopping against a caller publishing, through the production {@link ServerPort}: the server's
+ * {@link ServerPort#stopRunning} ('running' false and a full fence; SyscallServer.onClose then drains its ring
+ * until empty) against the caller's {@link ServerPort#offer} (the ring's CAS, then a load of 'running': STOPPED
+ * tells the caller to take its entry back). If the server saw the ring empty (it drains no more) and the caller
+ * saw it running (it waits for it), the call is lost with its caller waiting. r1: the server saw the ring empty;
+ * r2: the caller saw the server running.
  */
 @JCStressTest
 @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "the call is in a ring nobody drains")
@@ -25,21 +27,24 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class PublishVersusServerStopTest
 {
-    private final MpscHandleRing ring = MpscHandleRing.allocate(Arena.ofAuto(), 2);
-    private volatile boolean running = true; // ServerPort.running
+    private final ServerPort port = new ServerPort(
+        MpscHandleRing.allocate(Arena.ofAuto(), 2), MpscHandleRing.allocate(Arena.ofAuto(), 2), () -> { }, null);
+
+    public PublishVersusServerStopTest()
+    {
+        port.markRunning();
+    }
 
     @Actor
     public void server(final II_Result r)
     {
-        running = false;
-        VarHandle.fullFence();
-        r.r1 = ring.isEmpty() ? 1 : 0;
+        port.stopRunning();
+        r.r1 = port.ring().isEmpty() ? 1 : 0;
     }
 
     @Actor
     public void caller(final II_Result r)
     {
-        ring.offer(1);
-        r.r2 = running ? 1 : 0;
+        r.r2 = port.offer(1) == ServerPort.OFFERED ? 1 : 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.offload.jcstress;
 
 import io.offload.rings.MpscHandleRing;
+import io.offload.servers.agent.ServerPort;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -13,11 +14,11 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * An idle server about to sleep in epoll_wait against a caller submitting. The server (SyscallServer.sleep) stores
- * its volatile 'sleeping' flag, then checks the ring; the caller (OffloadGate.publish) offers (a CAS on the
- * producer index), then loads the flag to decide whether to write the server's eventfd. If the server saw an empty
- * ring (it sleeps) and the caller saw it awake (no eventfd write), the call waits out the server's sleep.
- * r1: the server saw the ring empty; r2: the caller saw the server sleeping.
+ * An idle server about to sleep against a caller submitting, through the production {@link ServerPort}: the
+ * server's {@link ServerPort#prepareToSleep} (volatile 'sleeping' store, then a look at both rings) against the
+ * caller's {@link ServerPort#offer} (the ring's CAS, then a load of 'sleeping' to decide whether to wake it). If the
+ * server saw empty rings (it sleeps) and the caller saw it awake (no wake-up), the call waits out the server's
+ * sleep. r1: the server saw its rings empty; r2: the caller woke it.
  */
 @JCStressTest
 @Outcome(id = "1, 0", expect = FORBIDDEN, desc = "the server sleeps and nobody wakes it")
@@ -25,20 +26,20 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @State
 public class SleepVersusSubmitTest
 {
-    private final MpscHandleRing ring = MpscHandleRing.allocate(Arena.ofAuto(), 2);
-    private volatile boolean sleeping; // ServerPort.sleeping
+    private int wakes; // written and read by the caller's actor only: the waker runs inside its offer
+    private final ServerPort port = new ServerPort(
+        MpscHandleRing.allocate(Arena.ofAuto(), 2), MpscHandleRing.allocate(Arena.ofAuto(), 2), () -> wakes++, null);
 
     @Actor
     public void server(final II_Result r)
     {
-        sleeping = true;
-        r.r1 = ring.isEmpty() ? 1 : 0;
+        r.r1 = port.prepareToSleep() ? 1 : 0;
     }
 
     @Actor
     public void caller(final II_Result r)
     {
-        ring.offer(1);
-        r.r2 = sleeping ? 1 : 0;
+        port.offer(1);
+        r.r2 = wakes;
     }
 }

@@ -6,15 +6,14 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
-import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Exactly once: a server picking an entry up (SyscallServer.start) and its caller taking it back (a cancel, a
- * closed runtime, a dead server) both CAS SUBMITTED to RUNNING, and whoever wins completes the call. One must win,
- * never both. r1: the server won; r2: the caller won.
+ * Exactly once, through the production {@code EntryTable}: a server picking an entry up ({@code pickUp}) and its
+ * caller taking it back ({@code takeBack}: a cancel, a closed runtime, a dead server) race for it, and whoever
+ * wins completes the call. One must win, never both. r1: the server won; r2: the caller won.
  */
 @JCStressTest
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "the server runs the call")
@@ -33,12 +32,12 @@ public class TakeBackVersusPickUpTest
     @Actor
     public void server(final II_Result r)
     {
-        r.r1 = Entries.ENTRY.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING) ? 1 : 0;
+        r.r1 = Entries.TABLE.pickUp(handle) ? 1 : 0;
     }
 
     @Actor
     public void caller(final II_Result r)
     {
-        r.r2 = Entries.ENTRY.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING) ? 1 : 0;
+        r.r2 = Entries.TABLE.takeBack(handle) ? 1 : 0;
     }
 }

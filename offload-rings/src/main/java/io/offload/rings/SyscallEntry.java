@@ -170,6 +170,17 @@ public final class SyscallEntry
     }
 
     /**
+     * @param handle the entry.
+     * @return its flags with volatile semantics: the load half of the cancel handshake of a server parking a call
+     *         (after {@link #svStatus} of WAITING; pairs with the canceller's {@link #getAndOrFlags} followed by a
+     *         volatile load of the status).
+     */
+    public int lvFlagsVolatile(final int handle)
+    {
+        return (int)INT.getVolatile(page(handle), offset(handle) + FLAGS_OFFSET);
+    }
+
+    /**
      * Plain store of the flags, for the owner before publication (after {@link #spRequest}, which clears them).
      *
      * @param handle the entry.

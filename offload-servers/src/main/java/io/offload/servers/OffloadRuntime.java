@@ -14,13 +14,13 @@ import io.offload.api.WaitStrategy;
 import io.offload.rings.EntryPool;
 import io.offload.rings.HandleRingDescriptor;
 import io.offload.rings.MpscHandleRing;
-import io.offload.rings.SyscallEntryDescriptor;
 import io.offload.servers.agent.Completer;
 import io.offload.servers.agent.EntryTable;
 import io.offload.servers.agent.ServerCounters;
 import io.offload.servers.agent.ServerCountersDescriptor;
 import io.offload.servers.agent.ServerIdleStrategy;
 import io.offload.servers.agent.ServerPort;
+import io.offload.servers.agent.ServerShutdown;
 import io.offload.servers.agent.SyscallServer;
 import io.offload.servers.call.GateSyscalls;
 import io.offload.servers.layout.AppThreads;
@@ -141,7 +141,10 @@ public final class OffloadRuntime implements AutoCloseable
             // with the tuner, every call keeps its servers and the tuner decides per call
             routes[syscall.op()] = inline && !config.adaptive ? null : group;
         }
-        final ServerGroupImpl owners = routes[Syscall.SOCKET.op()];
+        // one fd, one reactor: calls that wait on an fd, their cancels and its close meet at the fd's owner; the
+        // servers of sockets, or, with sockets INLINE, those of reads (a FIFO or tty read waits there)
+        final ServerGroupImpl owners = routes[Syscall.SOCKET.op()] != null ? routes[Syscall.SOCKET.op()] :
+            routes[Syscall.READ.op()];
         if (owners != null)
         {
             final ServerPort[] ports = new ServerPort[owners.size()];
@@ -496,18 +499,16 @@ public final class OffloadRuntime implements AutoCloseable
         {
             parkBriefly();
         }
-        for (final SyscallServer server : servers)
+        final List<RuntimeException> stopFailures = new ArrayList<>();
+        final List<String> stuckServers = ServerShutdown.stop(runners, deadline, stopFailures); // bounded
+        for (final RuntimeException ex : stopFailures)
         {
-            server.expectStop();
-        }
-        for (final AgentRunner runner : runners)
-        {
-            failure = closeQuietly(runner, failure);
+            failure = addFailure(failure, ex);
         }
         state = CLOSED; // publication order: submitters that see CLOSED cancel their own entries
         try
         {
-            final int swept = new ShutdownSweep(entries).run();
+            final int swept = entries.sweep(); // SUBMITTED and WAITING ones; never one inside a system call
             if (swept > 0)
             {
                 LOG.info("offload runtime closing: {} call(s) in flight completed with ECANCELED", swept);
@@ -536,14 +537,23 @@ public final class OffloadRuntime implements AutoCloseable
         {
             LOG.warn("offload runtime closing: {} entries still held by callers after the shutdown timeout", stuck);
         }
-        try
+        if (!stuckServers.isEmpty())
         {
-            pool.close();
-            arena.close();
+            final String message = ServerShutdown.describeAbandoned(stuckServers, entries);
+            LOG.error(message);
+            onError(new IllegalStateException(message)); // and pool and arena stay allocated: see the message
         }
-        catch (final RuntimeException ex)
+        else
         {
-            failure = addFailure(failure, ex);
+            try
+            {
+                pool.close();
+                arena.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                failure = addFailure(failure, ex);
+            }
         }
         LOG.info("offload runtime closed");
         if (failure != null)
@@ -1302,40 +1312,6 @@ public final class OffloadRuntime implements AutoCloseable
                 throw new IllegalArgumentException(name + " must not be null");
             }
             return value;
-        }
-    }
-
-    /**
-     * Completes every entry still SUBMITTED or RUNNING once the servers have stopped.
-     */
-    private static final class ShutdownSweep
-    {
-        private final EntryTable entries;
-
-        ShutdownSweep(final EntryTable entries)
-        {
-            this.entries = entries;
-        }
-
-        int run()
-        {
-            final EntryPool pool = entries.pool();
-            final io.offload.rings.SyscallEntry entry = entries.entry();
-            int swept = 0;
-            final int allocated = pool.allocatedEntries();
-            for (int handle = 0; handle < allocated; handle++)
-            {
-                final int status = entry.lvStatus(handle);
-                if ((status == SyscallEntryDescriptor.STATUS_SUBMITTED ||
-                    status == SyscallEntryDescriptor.STATUS_RUNNING ||
-                    status == SyscallEntryDescriptor.STATUS_WAITING) &&
-                    entry.casStatus(handle, status, SyscallEntryDescriptor.STATUS_RUNNING))
-                {
-                    entries.complete(handle, -io.offload.api.Errno.ECANCELED, null);
-                    swept++;
-                }
-            }
-            return swept;
         }
     }
 }

@@ -42,11 +42,21 @@ public final class Completer implements Agent, HandleConsumer
     {
         private final SpscHandleRing ring;
         private final SpscHandleRing unparks;
+        private final WaiterWakeup wakeup;
 
         private Port(final SpscHandleRing ring, final SpscHandleRing unparks)
         {
             this.ring = ring;
             this.unparks = unparks;
+            this.wakeup = WaiterWakeup.throughCompleter(this);
+        }
+
+        /**
+         * @return the default wake-up of the server this port belongs to ({@link WaiterWakeup#throughCompleter}).
+         */
+        public WaiterWakeup wakeup()
+        {
+            return wakeup;
         }
 
         /**

@@ -1,13 +1,20 @@
 package io.offload.servers.agent;
 
+import io.offload.api.Errno;
 import io.offload.rings.EntryPool;
 import io.offload.rings.SyscallEntry;
 import io.offload.rings.SyscallEntryDescriptor;
+import io.offload.servers.executor.ExecutorContext;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.LockSupport;
 
+import static io.offload.rings.SyscallEntryDescriptor.FLAG_RESUME;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_DONE;
+import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
+import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
+import static io.offload.rings.SyscallEntryDescriptor.STATUS_WAITING;
 import static io.offload.rings.SyscallEntryDescriptor.WAITER_ASYNC;
 import static io.offload.rings.SyscallEntryDescriptor.WAITER_PARKED;
 import static io.offload.rings.SyscallEntryDescriptor.WAITER_SPINNING;
@@ -17,12 +24,13 @@ import static io.offload.rings.SyscallEntryDescriptor.WAITER_SPINNING;
  * {@link AsyncCompletion} that the off-heap entry cannot hold. Knows how to finish an entry for each kind of
  * waiter, so servers, the shutdown sweep and a caller cancelling its own call all finish entries the same way.
  */
-public final class EntryTable
+public final class EntryTable implements ExecutorContext.Deadlines
 {
     private final EntryPool pool;
     private final SyscallEntry entry;
     private final AtomicReferenceArray<Object> attachments;
     private final long[] deadlines;
+    private final WaiterWakeup here = WaiterWakeup.onThisThread(this);
 
     /**
      * @param pool the entry pool; its bound sizes the attachment table.
@@ -53,6 +61,7 @@ public final class EntryTable
      * @param handle entry handle.
      * @return its deadline, or 0 for none.
      */
+    @Override
     public long deadline(final int handle)
     {
         return deadlines[handle];
@@ -88,6 +97,45 @@ public final class EntryTable
     {
         final int previous = entry.getAndOrFlags(handle, SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED);
         return (previous & SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED) == 0;
+    }
+
+    /**
+     * A server picks a drained entry up: SUBMITTED to RUNNING, a CAS because its caller (a cancel, a closed
+     * runtime, a dead server) or the shutdown sweep may take it back at the same moment. Whoever wins completes
+     * it; the other leaves it alone. jcstress: {@code TakeBackVersusPickUpTest}.
+     *
+     * @param handle a handle drained from a ring.
+     * @return true if the server now holds the call.
+     */
+    public boolean pickUp(final int handle)
+    {
+        return entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING);
+    }
+
+    /**
+     * A caller takes back an entry no server has picked up yet (the same CAS as {@link #pickUp}); it then
+     * completes it itself, with {@link #complete(int, long, Completer.Port)} and no port.
+     *
+     * @param handle an entry the caller published.
+     * @return true if the caller now holds it.
+     */
+    public boolean takeBack(final int handle)
+    {
+        return entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING);
+    }
+
+    /**
+     * A caller about to park says so, then looks at the status once more: a volatile store of PARKED, then a
+     * volatile load of the status (pairs with the volatile DONE store, then load of the waiter, in
+     * {@link #complete}). jcstress: {@code ParkVersusCompleteTest}.
+     *
+     * @param handle the caller's entry.
+     * @return true if the call is already DONE (do not park); else the completer will unpark the caller.
+     */
+    public boolean announcePark(final int handle)
+    {
+        entry.svWaiter(handle, WAITER_PARKED);
+        return entry.lvStatusVolatile(handle) == STATUS_DONE;
     }
 
     /**
@@ -128,14 +176,26 @@ public final class EntryTable
 
     /**
      * Write the result and move the entry to DONE, then wake its waiter. After this the entry belongs to its
-     * caller (or, for an async call, to the completion thread), so nothing here touches it afterwards except to
-     * read the waiter kind of a caller that may park.
+     * caller (or, for an async call, to whoever finishes its future), so nothing here touches it afterwards except
+     * to read the waiter kind of a caller that may park.
      *
      * @param handle entry handle, in a state this thread owns (RUNNING, or won by CAS).
      * @param result result or -errno.
-     * @param async  where async entries go once DONE; null to finish them on this thread.
+     * @param async  the completing server's completer port; null to wake and finish on this thread.
      */
     public void complete(final int handle, final long result, final Completer.Port async)
+    {
+        completeAndWake(handle, result, async == null ? here : async.wakeup());
+    }
+
+    /**
+     * Write the result and move the entry to DONE, then wake its waiter the way {@code wakeup} decides.
+     *
+     * @param handle entry handle, in a state this thread owns (RUNNING, or won by CAS).
+     * @param result result or -errno.
+     * @param wakeup how the waiter is woken.
+     */
+    public void completeAndWake(final int handle, final long result, final WaiterWakeup wakeup)
     {
         entry.spResult(handle, result);
         final int waiter = entry.lpWaiter(handle);
@@ -146,35 +206,81 @@ public final class EntryTable
         else if (waiter == WAITER_ASYNC)
         {
             entry.soStatus(handle, STATUS_DONE);
-            if (async != null)
-            {
-                async.enqueue(handle);
-            }
-            else
-            {
-                finishAsync(handle);
-            }
+            wakeup.asyncDone(handle);
         }
         else
         {
             // volatile store then volatile load: pairs with the caller's volatile PARKED store then status load
+            // (announcePark)
             entry.svStatus(handle, STATUS_DONE);
             if (entry.lvWaiterVolatile(handle) == WAITER_PARKED)
             {
                 final Object thread = attachments.getPlain(handle);
                 if (thread instanceof Thread t)
                 {
-                    if (async != null && t.isVirtual())
-                    {
-                        async.unpark(handle, t); // from an unpinned thread, so no carrier inherits a server's mask
-                    }
-                    else
-                    {
-                        LockSupport.unpark(t);
-                    }
+                    wakeup.unpark(handle, t);
                 }
             }
         }
+    }
+
+    /**
+     * Complete, on the calling thread, every entry left SUBMITTED (in a ring nobody drains) or WAITING (parked
+     * with a server that stopped, or that did not stop but holds it with nothing in the kernel): after the servers
+     * have been stopped, by the closing thread. Each is taken by CAS, so an entry completes once whoever races.
+     * RUNNING entries are left alone: each has an owner that completes it (a caller completing its own take-back,
+     * or a server still inside its system call, whose memory the kernel may still write).
+     *
+     * @return entries completed, with ECANCELED or the bytes they had moved.
+     */
+    public int sweep()
+    {
+        int swept = 0;
+        final int allocated = pool.allocatedEntries();
+        for (int handle = 0; handle < allocated; handle++)
+        {
+            final int status = entry.lvStatus(handle);
+            if (status == STATUS_SUBMITTED && entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
+            {
+                // only a forwarded call carries progress in its result field; a fresh one has a stale value there
+                final boolean forwarded = (entry.lvFlags(handle) & FLAG_RESUME) != 0;
+                completeAndWake(handle, forwarded ? progressOr(handle, -Errno.ECANCELED) : -Errno.ECANCELED, here);
+                swept++;
+            }
+            else if (status == STATUS_WAITING && entry.casStatus(handle, STATUS_WAITING, STATUS_RUNNING))
+            {
+                completeAndWake(handle, progressOr(handle, -Errno.ECANCELED), here);
+                swept++;
+            }
+        }
+        return swept;
+    }
+
+    /**
+     * @return a description of every RUNNING entry ("read(fd=7)"), for a report of the calls a server that did
+     *         not stop was still running; empty if none.
+     */
+    public List<String> describeRunning()
+    {
+        final List<String> out = new ArrayList<>();
+        final int allocated = pool.allocatedEntries();
+        for (int handle = 0; handle < allocated; handle++)
+        {
+            if (entry.lvStatus(handle) == STATUS_RUNNING)
+            {
+                final int op = entry.lpOp(handle);
+                final String name = op >= 0 && op < io.offload.api.Syscall.count() ?
+                    io.offload.api.Syscall.fromOp(op).cName() : "op " + op;
+                out.add(name + "(" + entry.lpArg(handle, 0) + ", ...) entry " + handle);
+            }
+        }
+        return out;
+    }
+
+    private long progressOr(final int handle, final long error)
+    {
+        final long progress = entry.lpResult(handle);
+        return progress > 0 ? progress : error;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.offload.servers.executor;
 
+import io.offload.api.StatxDescriptor;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -14,6 +16,10 @@ public final class CallContext
 {
     /** Bytes of {@link #scratch}. */
     public static final int SCRATCH_LENGTH = 64;
+    /** Offset in {@link #scratch} of the one-element iovec of a read or write that must not wait. */
+    static final int IOVEC_OFFSET = 16;
+    /** Offset in {@link #scratch} of the struct pollfd of such a call. */
+    static final int POLLFD_OFFSET = 32;
 
     /** Op code. */
     public int op;
@@ -39,15 +45,40 @@ public final class CallContext
     public final MemorySegment capture;
     /** Per-thread native scratch for out-parameters (sendfile's offset, getsockopt's value and length). */
     public final MemorySegment scratch;
+    /** statx buffer and empty path for the file-type check of a call that must not wait; null for a caller. */
+    final MemorySegment statx;
+    /** The struct pollfd of a call that must not wait, inside {@link #scratch}. */
+    final MemorySegment pollfd;
+    /**
+     * A server's context: reads and writes never wait on an fd that can wait forever (pipes, FIFOs, ttys, sockets
+     * left blocking), whoever opened it; they wait in the server's reactor instead. A caller's context (false)
+     * makes plain calls, as a direct call would.
+     */
+    public final boolean neverBlock;
 
     /**
+     * A caller's context: plain calls.
+     *
      * @param arena   arena that owns the scratch memory, confined to or used only by the owning thread.
      * @param capture errno capture segment of the owning thread.
      */
     public CallContext(final Arena arena, final MemorySegment capture)
     {
+        this(arena, capture, false);
+    }
+
+    /**
+     * @param arena      arena that owns the scratch memory, confined to or used only by the owning thread.
+     * @param capture    errno capture segment of the owning thread.
+     * @param neverBlock true for a server: see {@link #neverBlock}.
+     */
+    public CallContext(final Arena arena, final MemorySegment capture, final boolean neverBlock)
+    {
         this.capture = capture;
         this.scratch = arena.allocate(SCRATCH_LENGTH, 8);
+        this.neverBlock = neverBlock;
+        this.statx = neverBlock ? arena.allocate(StatxDescriptor.LENGTH + 8, 8) : null;
+        this.pollfd = scratch.asSlice(POLLFD_OFFSET, 8);
     }
 
     /**

@@ -142,6 +142,29 @@ public final class LibC
             "writev", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     }
 
+    static final class Preadv2
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "preadv2", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Pwritev2
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "pwritev2", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Socketpair
+    {
+        static final MethodHandle MH = errnoCapturing(
+            "socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    static final class Pipe2
+    {
+        static final MethodHandle MH = errnoCapturing("pipe2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
     static final class Openat
     {
         // int openat(int dirfd, const char *path, int flags, ...): mode is the first variadic argument
