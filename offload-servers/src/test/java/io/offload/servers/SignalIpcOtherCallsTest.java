@@ -90,6 +90,8 @@ class SignalIpcOtherCallsTest
         assertEquals(SyscallClass.OTHER, Syscall.GETRANDOM.syscallClass());
         assertEquals(SyscallClass.OTHER, Syscall.PRCTL.syscallClass());
         assertEquals("memfd_create", Syscall.MEMFD_CREATE.cName());
+        // appended: every earlier op keeps its number
+        assertTrue(Syscall.KILL.op() > Syscall.READLINKAT.op() && Syscall.PRCTL.op() > Syscall.KILL.op());
 
         final long signalBefore = pickedUp(SyscallClass.SIGNAL);
         final long otherBefore = pickedUp(SyscallClass.OTHER);
