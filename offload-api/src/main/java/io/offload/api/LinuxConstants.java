@@ -1,21 +1,36 @@
 package io.offload.api;
 
 /**
- * The x86_64 Linux values that the calls this library makes take or return: {@code open} flags, {@code *at} flags,
- * {@code lseek} whence values, {@code statx} masks, {@code st_mode} file type bits, {@code getdents64}
- * {@code d_type} values, socket families, types, levels, options and message flags, {@code shutdown} directions,
- * {@code epoll} events and operations, and {@code eventfd} flags.
+ * The Linux values that the calls this library makes take or return, for the architecture this JVM runs on:
+ * {@code open} flags, {@code *at} flags, {@code lseek} whence values, {@code statx} masks, {@code st_mode} file type
+ * bits, {@code getdents64} {@code d_type} values, socket families, types, levels, options and message flags,
+ * {@code shutdown} directions, {@code epoll} events and operations, {@code eventfd}, {@code memfd_create} and
+ * {@code getrandom} flags, signal numbers and {@code prctl} options.
  * <p>
- * Each value is the one in the kernel and glibc headers ({@code <asm-generic/fcntl.h>},
- * {@code <bits/fcntl-linux.h>}, {@code <linux/stat.h>}, {@code <dirent.h>}, {@code <bits/socket.h>},
- * {@code <bits/socket_type.h>}, {@code <sys/socket.h>}, {@code <asm-generic/socket.h>}, {@code <netinet/in.h>},
- * {@code <netinet/tcp.h>}, {@code <sys/epoll.h>}, {@code <linux/eventpoll.h>}, {@code <bits/eventfd.h>}). Octal
- * literals are written as octal, as they are in the headers, so that they can be compared side by side. Socket
- * option numbers are the {@code asm-generic} ones, which x86_64 and AArch64 use; some other architectures (MIPS,
- * SPARC, PA-RISC, Alpha) number them differently.
+ * Each value is the one in the kernel's uapi headers ({@code asm-generic/fcntl.h} or the architecture's
+ * {@code asm/fcntl.h}, {@code linux/fcntl.h}, {@code linux/stat.h}, {@code asm-generic/socket.h},
+ * {@code linux/eventpoll.h}, {@code asm-generic/signal.h}, {@code linux/memfd.h}, {@code linux/random.h},
+ * {@code linux/prctl.h}) and glibc's ({@code <dirent.h>}, {@code <bits/socket.h>}, {@code <bits/socket_type.h>},
+ * {@code <sys/socket.h>}, {@code <netinet/in.h>}, {@code <netinet/tcp.h>}, {@code <bits/eventfd.h>}). Octal
+ * literals are written as octal, as they are in the headers, so that they can be compared side by side.
+ * <p>
+ * <b>Architectures.</b> x86-64 and AArch64 share every value here but four {@code open} flags, which AArch64
+ * defines itself: {@link #O_DIRECT}, {@link #O_LARGEFILE}, {@link #O_DIRECTORY} and {@link #O_NOFOLLOW} (and
+ * {@link #O_TMPFILE}, which contains {@code O_DIRECTORY}): x86-64's {@code O_DIRECTORY} (0200000) is AArch64's
+ * {@code O_DIRECT}. Those five are read from the {@link LinuxArch} that {@code os.arch} selects when this class is
+ * initialised ({@link #ARCH}); every other field is a compile-time constant. An architecture other than x86-64 or
+ * AArch64 is refused here, at class initialisation, with an exception naming it (the socket options, for one, are
+ * numbered differently on MIPS, SPARC, PA-RISC and Alpha). {@code LinuxConstantsTest} checks every field against a
+ * table per architecture written from the headers.
  */
 public final class LinuxConstants
 {
+    /**
+     * The architecture whose values this class holds, from {@code os.arch}. Initialising it refuses an architecture
+     * the library does not support ({@link LinuxArch#current()}).
+     */
+    public static final LinuxArch ARCH = LinuxArch.current();
+
     // ---- open(2) / openat(2) flags -------------------------------------------------------------------------------
 
     /** Open for reading only. */
@@ -40,17 +55,27 @@ public final class LinuxConstants
     public static final int O_NONBLOCK = 04000;
     /** Writes complete as for synchronized I/O data integrity. */
     public static final int O_DSYNC = 010000;
-    /** Direct I/O, bypassing the page cache; buffers, offsets and lengths must be aligned. */
-    public static final int O_DIRECT = 040000;
+    /**
+     * Direct I/O, bypassing the page cache; buffers, offsets and lengths must be aligned. Per architecture: 040000 on
+     * x86-64, 0200000 on AArch64.
+     */
+    public static final int O_DIRECT = ARCH.oDirect;
     /**
      * Allow files whose size does not fit in 32 bits. This is the kernel's value; glibc defines {@code O_LARGEFILE}
-     * as 0 on x86_64 because the kernel sets it itself for 64-bit processes, so passing it is harmless and optional.
+     * as 0 for 64-bit processes because the kernel sets it itself for them, so passing it is harmless and optional.
+     * Per architecture: 0100000 on x86-64, 0400000 on AArch64.
      */
-    public static final int O_LARGEFILE = 0100000;
-    /** Fail with {@code ENOTDIR} unless the path is a directory. */
-    public static final int O_DIRECTORY = 0200000;
-    /** Fail with {@code ELOOP} if the last path component is a symbolic link. */
-    public static final int O_NOFOLLOW = 0400000;
+    public static final int O_LARGEFILE = ARCH.oLargefile;
+    /**
+     * Fail with {@code ENOTDIR} unless the path is a directory. Per architecture: 0200000 on x86-64, 040000 on
+     * AArch64.
+     */
+    public static final int O_DIRECTORY = ARCH.oDirectory;
+    /**
+     * Fail with {@code ELOOP} if the last path component is a symbolic link. Per architecture: 0400000 on x86-64,
+     * 0100000 on AArch64.
+     */
+    public static final int O_NOFOLLOW = ARCH.oNofollow;
     /** Do not update the file's last access time. */
     public static final int O_NOATIME = 01000000;
     /** Close the descriptor on {@code execve}. */
@@ -59,8 +84,12 @@ public final class LinuxConstants
     public static final int O_SYNC = 04010000;
     /** Obtain a descriptor that only names a location in the file system. */
     public static final int O_PATH = 010000000;
-    /** Create an unnamed temporary file in the given directory ({@code __O_TMPFILE | O_DIRECTORY}). */
-    public static final int O_TMPFILE = 020200000;
+    /**
+     * Create an unnamed temporary file in the given directory ({@code __O_TMPFILE | O_DIRECTORY}, with
+     * {@code __O_TMPFILE} 020000000). Per architecture, through {@link #O_DIRECTORY}: 020200000 on x86-64, 020040000
+     * on AArch64.
+     */
+    public static final int O_TMPFILE = 020000000 | O_DIRECTORY;
 
     // ---- *at(2) arguments ------------------------------------------------------------------------------------------
 
@@ -260,6 +289,60 @@ public final class LinuxConstants
     public static final int EFD_NONBLOCK = 04000;
     /** Close on exec; as {@link #O_CLOEXEC}. */
     public static final int EFD_CLOEXEC = 02000000;
+
+    // ---- memfd_create(2) flags (<linux/memfd.h>) -------------------------------------------------------------------
+
+    /** Close the new descriptor on exec. */
+    public static final int MFD_CLOEXEC = 0x0001;
+    /** Allow seals ({@code F_ADD_SEALS}) on the new file; without it the file starts sealed against sealing. */
+    public static final int MFD_ALLOW_SEALING = 0x0002;
+
+    // ---- getrandom(2) flags (<linux/random.h>) ---------------------------------------------------------------------
+
+    /** Fail with {@code EAGAIN} instead of blocking while the pool is not yet initialised. */
+    public static final int GRND_NONBLOCK = 0x0001;
+    /** Historically the blocking {@code /dev/random} pool; since Linux 5.6 the same as no flag. */
+    public static final int GRND_RANDOM = 0x0002;
+    /** Return bytes even before the pool is initialised, not fit for keys (Linux 5.6 and later). */
+    public static final int GRND_INSECURE = 0x0004;
+
+    // ---- signals (<asm-generic/signal.h>; x86's <asm/signal.h> numbers them the same) ------------------------------
+
+    /** Hang-up; by convention, reload the configuration. */
+    public static final int SIGHUP = 1;
+    /** Interrupt from the keyboard (Ctrl-C). */
+    public static final int SIGINT = 2;
+    /** Quit from the keyboard; HotSpot prints a thread dump on it. */
+    public static final int SIGQUIT = 3;
+    /** Kill: cannot be caught, blocked or ignored. */
+    public static final int SIGKILL = 9;
+    /** User-defined signal 1. */
+    public static final int SIGUSR1 = 10;
+    /** User-defined signal 2. */
+    public static final int SIGUSR2 = 12;
+    /** Write to a pipe or socket with no reader. */
+    public static final int SIGPIPE = 13;
+    /** Termination request; the JVM runs its shutdown hooks. */
+    public static final int SIGTERM = 15;
+    /** A child stopped or ended. */
+    public static final int SIGCHLD = 17;
+    /** Continue a stopped process. */
+    public static final int SIGCONT = 18;
+    /** Stop: cannot be caught, blocked or ignored. */
+    public static final int SIGSTOP = 19;
+    /** The highest signal number ({@code _NSIG}); real-time signals run from 32 to this. */
+    public static final int SIGRTMAX = 64;
+
+    // ---- prctl(2) options (<linux/prctl.h>) ------------------------------------------------------------------------
+
+    /** Read whether the process may dump core ({@code prctl} returns 0, 1 or 2). */
+    public static final int PR_GET_DUMPABLE = 3;
+    /** Set the calling thread's name (up to 15 bytes and a NUL), from a pointer in the second argument. */
+    public static final int PR_SET_NAME = 15;
+    /** Read the calling thread's name into a 16-byte buffer given by its address in the second argument. */
+    public static final int PR_GET_NAME = 16;
+    /** Read the calling thread's timer slack in nanoseconds (the result of {@code prctl}). */
+    public static final int PR_GET_TIMERSLACK = 30;
 
     private LinuxConstants()
     {

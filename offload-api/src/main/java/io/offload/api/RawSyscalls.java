@@ -194,6 +194,135 @@ public interface RawSyscalls
      */
     long readlinkat(int dirfd, MemorySegment path, MemorySegment buf);
 
+    // ---- SIGNAL, IPC and OTHER: default methods, so that other implementations of this interface keep compiling;
+    // ---- the runtime's and DirectSyscalls' implement them
+
+    /**
+     * {@code kill(2)}: send a signal. SIGNAL class.
+     *
+     * @param pid a process id ({@code > 0}); 0: the caller's process group; -1: every process the caller may signal;
+     *            {@code < -1}: the process group {@code -pid}.
+     * @param sig a signal number, 0 (no signal: check that the target exists and may be signalled) to
+     *            {@link LinuxConstants#SIGRTMAX}.
+     * @return 0, or -errno (ESRCH: no such process; EPERM: not allowed).
+     * @throws IllegalArgumentException if {@code sig} is out of range.
+     */
+    default long kill(final int pid, final int sig)
+    {
+        throw unsupported("kill");
+    }
+
+    /**
+     * {@code tgkill(2)}: send a signal to one thread. SIGNAL class.
+     *
+     * @param tgid the thread group (process) id, {@code > 0}.
+     * @param tid  the thread id ({@code gettid}), {@code > 0}.
+     * @param sig  a signal number, 0 to {@link LinuxConstants#SIGRTMAX}.
+     * @return 0, or -errno (ESRCH: no such thread in that group).
+     * @throws IllegalArgumentException if an id is not positive or {@code sig} is out of range.
+     */
+    default long tgkill(final int tgid, final int tid, final int sig)
+    {
+        throw unsupported("tgkill");
+    }
+
+    /**
+     * {@code pipe2(2)}: a pipe. IPC class. With {@link LinuxConstants#O_NONBLOCK}, reads and writes of its fds
+     * through the runtime wait in a server's reactor instead of holding the server.
+     *
+     * @param fds   native, writable memory of at least 8 bytes: the read end's fd is stored at offset 0 and the
+     *              write end's at offset 4 (an {@code int[2]}).
+     * @param flags 0 or an OR of {@link LinuxConstants#O_CLOEXEC}, {@link LinuxConstants#O_NONBLOCK},
+     *              {@link LinuxConstants#O_DIRECT} (packet mode) and {@code O_NOTIFICATION_PIPE}
+     *              ({@link LinuxConstants#O_EXCL}).
+     * @return 0, or -errno (EMFILE, ENFILE).
+     * @throws IllegalArgumentException if {@code fds} is not native, writable and 8 bytes, or a flag is unknown.
+     */
+    default long pipe2(final MemorySegment fds, final int flags)
+    {
+        throw unsupported("pipe2");
+    }
+
+    /**
+     * {@code eventfd(2)}: a counter fd. IPC class.
+     *
+     * @param initval the counter's first value, {@code >= 0}.
+     * @param flags   0 or an OR of {@link LinuxConstants#EFD_CLOEXEC}, {@link LinuxConstants#EFD_NONBLOCK} and
+     *                {@link LinuxConstants#EFD_SEMAPHORE}.
+     * @return the new fd, or -errno.
+     * @throws IllegalArgumentException if {@code initval} is negative or a flag is unknown.
+     */
+    default long eventfd(final int initval, final int flags)
+    {
+        throw unsupported("eventfd");
+    }
+
+    /**
+     * {@code memfd_create(2)}: an anonymous file in memory. IPC class.
+     *
+     * @param name  native NUL-terminated name, at most 249 bytes (shown as {@code /memfd:name} in /proc).
+     * @param flags {@link LinuxConstants#MFD_CLOEXEC}, {@link LinuxConstants#MFD_ALLOW_SEALING}, ... (the kernel
+     *              checks them: EINVAL).
+     * @return the new fd, or -errno.
+     * @throws IllegalArgumentException if {@code name} is not a native NUL-terminated string.
+     */
+    default long memfdCreate(final MemorySegment name, final int flags)
+    {
+        throw unsupported("memfdCreate");
+    }
+
+    /**
+     * {@code uname(2)}: the kernel's and host's names. OTHER class.
+     *
+     * @param utsname native, writable memory of at least {@link UtsnameDescriptor#LENGTH} bytes, filled as
+     *                {@code struct utsname} ({@link UtsnameDescriptor#toUname} reads it).
+     * @return 0, or -errno.
+     * @throws IllegalArgumentException if {@code utsname} is not native, writable and large enough.
+     */
+    default long uname(final MemorySegment utsname)
+    {
+        throw unsupported("uname");
+    }
+
+    /**
+     * {@code getrandom(2)}: random bytes from the kernel. OTHER class.
+     *
+     * @param buf   native, writable memory, filled up to its size (a request over 32 MiB may be cut short).
+     * @param flags 0 or an OR of {@link LinuxConstants#GRND_NONBLOCK}, {@link LinuxConstants#GRND_RANDOM} and
+     *              {@link LinuxConstants#GRND_INSECURE}.
+     * @return bytes written, or -errno (EAGAIN with GRND_NONBLOCK before the pool is ready).
+     * @throws IllegalArgumentException if {@code buf} is not native and writable, or a flag is unknown.
+     */
+    default long getrandom(final MemorySegment buf, final int flags)
+    {
+        throw unsupported("getrandom");
+    }
+
+    /**
+     * {@code prctl(2)}: read or change a process or thread attribute. OTHER class. Thread-scoped options
+     * ({@link LinuxConstants#PR_SET_NAME}, {@link LinuxConstants#PR_GET_NAME}, ...) act on the thread that runs the
+     * call: a server's thread when offloaded, so route PRCTL INLINE for those. Pointer arguments are addresses of
+     * native memory the caller keeps alive until the call returns.
+     *
+     * @param option a {@code PR_*} option, {@code >= 0}.
+     * @param arg2   second argument.
+     * @param arg3   third argument.
+     * @param arg4   fourth argument.
+     * @param arg5   fifth argument.
+     * @return the option's result (0 for most), or -errno.
+     * @throws IllegalArgumentException if {@code option} is negative.
+     */
+    default long prctl(final int option, final long arg2, final long arg3, final long arg4, final long arg5)
+    {
+        throw unsupported("prctl");
+    }
+
+    private UnsupportedOperationException unsupported(final String method)
+    {
+        return new UnsupportedOperationException(getClass().getName() + " does not implement " + method +
+            "; the runtime's raw() and DirectSyscalls.raw() do");
+    }
+
     /**
      * Copy bytes from one file to another inside the kernel ({@code copy_file_range(2)}).
      *

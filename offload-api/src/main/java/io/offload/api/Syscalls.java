@@ -289,6 +289,138 @@ public interface Syscalls
     /** The longest target {@link #readlink(String)} returns, in bytes: Linux's PATH_MAX less its NUL. */
     int READLINK_MAX = 4095;
 
+    // ---- SIGNAL, IPC and OTHER: by default through raw(); the runtime's implementation adds its own detail to
+    // ---- the exceptions
+
+    /** The longest name {@link #memfdCreate(String, int)} takes, in bytes: 249 (NAME_MAX less "memfd:"). */
+    int MEMFD_NAME_MAX = 249;
+
+    /**
+     * {@code kill(2)}: send a signal (see {@link RawSyscalls#kill}). SIGNAL class.
+     *
+     * @param pid a process id, 0 (own process group), -1 (every process allowed) or {@code -pgid}.
+     * @param sig a signal number, 0 to {@link LinuxConstants#SIGRTMAX}; 0 only checks.
+     * @throws SyscallException if the call fails (ESRCH, EPERM).
+     */
+    default void kill(final int pid, final int sig) throws SyscallException
+    {
+        SyscallResults.check(Syscall.KILL, raw().kill(pid, sig), "pid=" + pid + " sig=" + sig);
+    }
+
+    /**
+     * {@code tgkill(2)}: send a signal to one thread. SIGNAL class.
+     *
+     * @param tgid the process id, {@code > 0}.
+     * @param tid  the thread id, {@code > 0}.
+     * @param sig  a signal number, 0 to {@link LinuxConstants#SIGRTMAX}.
+     * @throws SyscallException if the call fails (ESRCH).
+     */
+    default void tgkill(final int tgid, final int tid, final int sig) throws SyscallException
+    {
+        SyscallResults.check(Syscall.TGKILL, raw().tgkill(tgid, tid, sig), "tgid=" + tgid + " tid=" + tid + " sig=" + sig);
+    }
+
+    /**
+     * {@code pipe2(2)}: a pipe. IPC class.
+     *
+     * @param flags 0 or an OR of {@link LinuxConstants#O_CLOEXEC}, {@link LinuxConstants#O_NONBLOCK} and
+     *              {@link LinuxConstants#O_DIRECT}.
+     * @return the read end's fd at index 0 and the write end's at index 1; the caller closes both.
+     * @throws SyscallException if the call fails (EMFILE, ENFILE).
+     */
+    default int[] pipe2(final int flags) throws SyscallException
+    {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final MemorySegment fds = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT, 2);
+            SyscallResults.check(Syscall.PIPE2, raw().pipe2(fds, flags), "flags=0" + Integer.toOctalString(flags));
+            return fds.toArray(java.lang.foreign.ValueLayout.JAVA_INT);
+        }
+    }
+
+    /**
+     * {@code eventfd(2)}: a counter fd. IPC class.
+     *
+     * @param initval the first value, {@code >= 0}.
+     * @param flags   0 or an OR of {@code EFD_CLOEXEC}, {@code EFD_NONBLOCK}, {@code EFD_SEMAPHORE}.
+     * @return the new fd; the caller closes it.
+     * @throws SyscallException if the call fails.
+     */
+    default int eventfd(final int initval, final int flags) throws SyscallException
+    {
+        return (int)SyscallResults.check(Syscall.EVENTFD, raw().eventfd(initval, flags), "initval=" + initval);
+    }
+
+    /**
+     * {@code memfd_create(2)}: an anonymous file in memory. IPC class.
+     *
+     * @param name  a name for /proc, at most {@link #MEMFD_NAME_MAX} bytes in UTF-8, no NUL.
+     * @param flags {@link LinuxConstants#MFD_CLOEXEC}, {@link LinuxConstants#MFD_ALLOW_SEALING}, ...
+     * @return the new fd; the caller closes it.
+     * @throws SyscallException if the call fails (EINVAL for unknown flags).
+     */
+    default int memfdCreate(final String name, final int flags) throws SyscallException
+    {
+        if (name == null || name.indexOf('\0') >= 0 ||
+            name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MEMFD_NAME_MAX)
+        {
+            throw new IllegalArgumentException("name must be a string of at most " + MEMFD_NAME_MAX +
+                " UTF-8 bytes without NUL, got " + (name == null ? "null" : "\"" + name + "\""));
+        }
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            return (int)SyscallResults.check(Syscall.MEMFD_CREATE, raw().memfdCreate(arena.allocateFrom(name), flags),
+                "\"" + name + "\"");
+        }
+    }
+
+    /**
+     * {@code uname(2)}. OTHER class.
+     *
+     * @return the kernel's and host's names.
+     * @throws SyscallException if the call fails.
+     */
+    default Uname uname() throws SyscallException
+    {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final MemorySegment utsname = arena.allocate(UtsnameDescriptor.LENGTH);
+            SyscallResults.check(Syscall.UNAME, raw().uname(utsname), "uname");
+            return UtsnameDescriptor.toUname(utsname);
+        }
+    }
+
+    /**
+     * {@code getrandom(2)}: random bytes. OTHER class.
+     *
+     * @param buf   native, writable memory, filled up to its size.
+     * @param flags 0 or an OR of {@code GRND_NONBLOCK}, {@code GRND_RANDOM}, {@code GRND_INSECURE}.
+     * @return bytes written (fewer than asked only past 32 MiB, or when a signal interrupts a large request).
+     * @throws SyscallException if the call fails (EAGAIN with GRND_NONBLOCK before the pool is ready).
+     */
+    default long getrandom(final MemorySegment buf, final int flags) throws SyscallException
+    {
+        return SyscallResults.check(Syscall.GETRANDOM, raw().getrandom(buf, flags), "flags=" + flags);
+    }
+
+    /**
+     * {@code prctl(2)} (see {@link RawSyscalls#prctl}: thread-scoped options act on the thread that runs the call).
+     * OTHER class.
+     *
+     * @param option a {@code PR_*} option, {@code >= 0}.
+     * @param arg2   second argument.
+     * @param arg3   third argument.
+     * @param arg4   fourth argument.
+     * @param arg5   fifth argument.
+     * @return the option's result.
+     * @throws SyscallException if the call fails.
+     */
+    default long prctl(final int option, final long arg2, final long arg3, final long arg4, final long arg5)
+        throws SyscallException
+    {
+        return SyscallResults.check(Syscall.PRCTL, raw().prctl(option, arg2, arg3, arg4, arg5), "option=" + option);
+    }
+
     /**
      * @return the allocation-free variant of these calls, on the same route.
      */

@@ -17,7 +17,7 @@ package io.offload.rings;
  *  |  entry 0  |  entry 1  |  entry 2  |         |   each laid out by SyscallEntryDescriptor
  *  +-----------+-----------+-----------+-- ... --+
  *
- *  handle = page number << pageShift | entry number in page
+ *  handle = page number &lt;&lt; pageShift | entry number in page
  * </pre>
  * The free-list links live on the heap, one int per entry, because both lines of a free entry are in use as
  * its last completion is read.

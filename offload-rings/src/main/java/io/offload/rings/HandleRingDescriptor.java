@@ -5,7 +5,7 @@ package io.offload.rings;
  * trailer holding the indices, each on its own pair of cache lines.
  * <pre>
  *  +------------------------------------------------+  0
- *  |  slot[0] .. slot[capacity - 1]   (long each)   |     a slot holds lap << 32 | handle
+ *  |  slot[0] .. slot[capacity - 1]   (long each)   |     a slot holds lap &lt;&lt; 32 | handle
  *  +------------------------------------------------+  trailerOffset(capacity) = align(8 * capacity, 128)
  *  |  padding                                 128 B |     keeps the last slots off the producer index line
  *  +------------------------------------------------+  +128

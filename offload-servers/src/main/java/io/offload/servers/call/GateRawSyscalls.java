@@ -5,6 +5,7 @@ import io.offload.api.NativeBuffers;
 import io.offload.api.RawSyscalls;
 import io.offload.api.StatxDescriptor;
 import io.offload.api.Syscall;
+import io.offload.api.UtsnameDescriptor;
 
 import java.lang.foreign.MemorySegment;
 
@@ -223,6 +224,60 @@ public final class GateRawSyscalls implements RawSyscalls
         final long pathAddress = NativeBuffers.cString(path, "path");
         return gate.call(Syscall.READLINKAT, dirfd, pathAddress, NativeBuffers.address(buf, "buf"), buf.byteSize(),
             0, 0, timeoutNanos);
+    }
+
+    @Override
+    public long kill(final int pid, final int sig)
+    {
+        return gate.call(Syscall.KILL, pid, CallArguments.signal(sig), 0, 0, 0, 0, timeoutNanos);
+    }
+
+    @Override
+    public long tgkill(final int tgid, final int tid, final int sig)
+    {
+        return gate.call(Syscall.TGKILL, CallArguments.positiveId(tgid, "tgid"), CallArguments.positiveId(tid, "tid"),
+            CallArguments.signal(sig), 0, 0, 0, timeoutNanos);
+    }
+
+    @Override
+    public long pipe2(final MemorySegment fds, final int flags)
+    {
+        final long fdsAddress = CallArguments.writable(fds, CallArguments.PIPE_FDS_LENGTH, "fds");
+        return gate.call(Syscall.PIPE2, fdsAddress, CallArguments.pipe2Flags(flags), 0, 0, 0, 0, timeoutNanos);
+    }
+
+    @Override
+    public long eventfd(final int initval, final int flags)
+    {
+        return gate.call(Syscall.EVENTFD, CallArguments.eventfdValue(initval), CallArguments.eventfdFlags(flags), 0, 0,
+            0, 0, timeoutNanos);
+    }
+
+    @Override
+    public long memfdCreate(final MemorySegment name, final int flags)
+    {
+        return gate.call(Syscall.MEMFD_CREATE, NativeBuffers.cString(name, "name"), flags, 0, 0, 0, 0, timeoutNanos);
+    }
+
+    @Override
+    public long uname(final MemorySegment utsname)
+    {
+        final long address = CallArguments.writable(utsname, UtsnameDescriptor.LENGTH, "utsname");
+        return gate.call(Syscall.UNAME, address, 0, 0, 0, 0, 0, timeoutNanos);
+    }
+
+    @Override
+    public long getrandom(final MemorySegment buf, final int flags)
+    {
+        final long address = CallArguments.writable(buf, "buf");
+        return gate.call(Syscall.GETRANDOM, address, buf.byteSize(), CallArguments.getrandomFlags(flags), 0, 0, 0,
+            timeoutNanos);
+    }
+
+    @Override
+    public long prctl(final int option, final long arg2, final long arg3, final long arg4, final long arg5)
+    {
+        return gate.call(Syscall.PRCTL, CallArguments.prctlOption(option), arg2, arg3, arg4, arg5, 0, timeoutNanos);
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.offload.api.StatxDescriptor;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
 import io.offload.api.Syscalls;
+import io.offload.api.Uname;
+import io.offload.api.UtsnameDescriptor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -277,6 +279,74 @@ public final class GateSyscalls implements Syscalls
                 LinuxConstants.AT_FDCWD, NativePaths.path(arena, newPath, "newPath")),
                 "\"" + oldPath + "\" -> \"" + newPath + "\"");
         }
+    }
+
+    @Override
+    public void kill(final int pid, final int sig) throws SyscallException
+    {
+        check(Syscall.KILL, raw.kill(pid, sig), "pid=" + pid + " sig=" + sig);
+    }
+
+    @Override
+    public void tgkill(final int tgid, final int tid, final int sig) throws SyscallException
+    {
+        check(Syscall.TGKILL, raw.tgkill(tgid, tid, sig), "tgid=" + tgid + " tid=" + tid + " sig=" + sig);
+    }
+
+    @Override
+    public int[] pipe2(final int flags) throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+            check(Syscall.PIPE2, raw.pipe2(fds, flags), "flags=0" + Integer.toOctalString(flags));
+            return fds.toArray(ValueLayout.JAVA_INT);
+        }
+    }
+
+    @Override
+    public int eventfd(final int initval, final int flags) throws SyscallException
+    {
+        return (int)check(Syscall.EVENTFD, raw.eventfd(initval, flags), "initval=" + initval);
+    }
+
+    @Override
+    public int memfdCreate(final String name, final int flags) throws SyscallException
+    {
+        if (name == null || name.indexOf('\0') >= 0 || name.getBytes(StandardCharsets.UTF_8).length > MEMFD_NAME_MAX)
+        {
+            throw new IllegalArgumentException("name must be a string of at most " + MEMFD_NAME_MAX +
+                " UTF-8 bytes without NUL, got " + (name == null ? "null" : "\"" + name + "\""));
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            return (int)check(Syscall.MEMFD_CREATE, raw.memfdCreate(arena.allocateFrom(name), flags),
+                "\"" + name + "\"");
+        }
+    }
+
+    @Override
+    public Uname uname() throws SyscallException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment utsname = arena.allocate(UtsnameDescriptor.LENGTH);
+            check(Syscall.UNAME, raw.uname(utsname), "uname");
+            return UtsnameDescriptor.toUname(utsname);
+        }
+    }
+
+    @Override
+    public long getrandom(final MemorySegment buf, final int flags) throws SyscallException
+    {
+        return check(Syscall.GETRANDOM, raw.getrandom(buf, flags), "flags=" + flags);
+    }
+
+    @Override
+    public long prctl(final int option, final long arg2, final long arg3, final long arg4, final long arg5)
+        throws SyscallException
+    {
+        return check(Syscall.PRCTL, raw.prctl(option, arg2, arg3, arg4, arg5), "option=" + option);
     }
 
     @Override

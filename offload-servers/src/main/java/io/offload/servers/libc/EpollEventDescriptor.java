@@ -1,5 +1,7 @@
 package io.offload.servers.libc;
 
+import io.offload.api.LinuxConstants;
+
 import java.util.Locale;
 
 /**
@@ -25,8 +27,11 @@ import java.util.Locale;
  */
 public final class EpollEventDescriptor
 {
-    /** Whether this JVM's architecture packs the struct (x86_64). */
-    public static final boolean PACKED = isPacked(System.getProperty("os.arch", ""));
+    /**
+     * Whether this JVM's architecture packs the struct (x86_64): from the architecture {@link LinuxConstants#ARCH}
+     * selected, so an architecture the library does not know is refused here too.
+     */
+    public static final boolean PACKED = LinuxConstants.ARCH.epollEventPacked();
     /** Offset of {@code events}, the u32 event mask. */
     public static final int EVENTS_OFFSET = 0;
     /** Offset of {@code data}, the u64 the registration carried. */

@@ -1,5 +1,8 @@
 package io.offload.servers.libc;
 
+import io.offload.api.LinuxArch;
+import io.offload.api.LinuxConstants;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -28,6 +31,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class LibC
 {
+    /**
+     * The first thing that binds a call refuses an architecture the library has no values for, with a message
+     * naming it (the open flags, struct layouts and ABI notes above hold for x86-64 and AArch64 only).
+     */
+    private static final LinuxArch ARCH = LinuxConstants.ARCH;
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -354,6 +362,55 @@ public final class LibC
         // ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count); 64-bit off_t on LP64, NULL allowed
         static final MethodHandle MH = errnoCapturing(
             "sendfile", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    // ---- SIGNAL, IPC and OTHER calls (eventfd is bound once, below, for the reactor and for EVENTFD alike) ---------
+
+    static final class Kill
+    {
+        // int kill(pid_t pid, int sig)
+        static final MethodHandle MH = errnoCapturing("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    static final class Tgkill
+    {
+        // int tgkill(pid_t tgid, pid_t tid, int sig); glibc 2.30
+        static final MethodHandle MH = errnoCapturing(
+            "tgkill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    static final class Pipe2
+    {
+        // int pipe2(int pipefd[2], int flags)
+        static final MethodHandle MH = errnoCapturing("pipe2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class MemfdCreate
+    {
+        // int memfd_create(const char *name, unsigned int flags); glibc 2.27
+        static final MethodHandle MH = errnoCapturing(
+            "memfd_create", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Uname
+    {
+        // int uname(struct utsname *buf)
+        static final MethodHandle MH = errnoCapturing("uname", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    }
+
+    static final class Getrandom
+    {
+        // ssize_t getrandom(void *buf, size_t buflen, unsigned int flags); glibc 2.25
+        static final MethodHandle MH = errnoCapturing(
+            "getrandom", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    }
+
+    static final class Prctl
+    {
+        // int prctl(int option, ...): glibc reads four unsigned longs after the option, so all four are passed
+        static final MethodHandle MH = bind(
+            "prctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
     }
 
     // ---- the reactor: epoll and eventfd (see Epoll) -----------------------------------------------------------------

@@ -102,6 +102,14 @@ public final class SyscallDispatcher
                 (long)LibC.CopyFileRange.MH.invokeExact(capture, (int)a0, a1, (int)a2, a3, a4, (int)a5);
             case SYMLINKAT -> (int)LibC.Symlinkat.MH.invokeExact(capture, a0, (int)a1, a2);
             case FACCESSAT -> (int)LibC.Faccessat.MH.invokeExact(capture, (int)a0, a1, (int)a2, (int)a3);
+            case KILL -> (int)LibC.Kill.MH.invokeExact(capture, (int)a0, (int)a1);
+            case TGKILL -> (int)LibC.Tgkill.MH.invokeExact(capture, (int)a0, (int)a1, (int)a2);
+            case PIPE2 -> (int)LibC.Pipe2.MH.invokeExact(capture, a0, (int)a1);
+            case EVENTFD -> (int)LibC.Eventfd.MH.invokeExact(capture, (int)a0, (int)a1);
+            case MEMFD_CREATE -> (int)LibC.MemfdCreate.MH.invokeExact(capture, a0, (int)a1);
+            case UNAME -> (int)LibC.Uname.MH.invokeExact(capture, a0);
+            case GETRANDOM -> (long)LibC.Getrandom.MH.invokeExact(capture, a0, a1, (int)a2);
+            case PRCTL -> (int)LibC.Prctl.MH.invokeExact(capture, (int)a0, a1, a2, a3, a4);
             default -> -Errno.ENOSYS;
         };
     }

@@ -6,8 +6,8 @@ package io.offload.servers.routing;
  * is below its hand-off cost loses by being offloaded (getpid, and open/close in GenerOS); one whose direct cost
  * is above wins (4 KiB reads and writes). Hysteresis keeps a call near the line from flapping.
  *
- * @param hysteresis fraction either side of the line, e.g. 0.25: go INLINE when direct < 0.75 x hand-off, come
- *                   back when direct > 1.25 x hand-off.
+ * @param hysteresis fraction either side of the line, e.g. 0.25: go INLINE when direct &lt; 0.75 x hand-off, come
+ *                   back when direct &gt; 1.25 x hand-off.
  */
 public record InlineRule(double hysteresis)
 {

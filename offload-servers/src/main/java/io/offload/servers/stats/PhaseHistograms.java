@@ -5,8 +5,12 @@ import io.offload.api.PhaseStats;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.zip.Deflater;
 
 /**
  * One HdrHistogram {@link Recorder} per phase: wait-free, allocation-free recording from any number of caller
@@ -132,6 +136,19 @@ public final class PhaseHistograms
             return new PhaseStats(phase, 0, 0, 0, 0, 0, 0, 0);
         }
         return new PhaseStats(phase, count, h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
-            h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
+            h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(), encode(h));
+    }
+
+    /**
+     * @param h a histogram.
+     * @return it in HdrHistogram's compressed encoding, Base64: what {@link PhaseStats#encodedHistogram()} carries
+     *         so that the distribution, not only its percentiles, reaches stats() readers (the .hlog export).
+     *         Reader side; allocates.
+     */
+    static String encode(final Histogram h)
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        final int length = h.encodeIntoCompressedByteBuffer(buffer, Deflater.BEST_SPEED);
+        return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
     }
 }

@@ -60,8 +60,9 @@ class NetworkSyscallsTest
     {
         assertEquals(Syscall.RENAMEAT.op() + 1, Syscall.SOCKET.op(), "new calls go after the last FILE call");
         assertEquals(Syscall.SENDFILE.op() + 1, Syscall.READLINKAT.op(), "calls added later go after SENDFILE");
-        assertEquals(Syscall.READLINKAT.op() + 1, Syscall.COPY_FILE_RANGE.op(), "the nio provider's calls after it");
-        assertEquals(Syscall.count() - 1, Syscall.FACCESSAT.op());
+        // every op keeps its number (it is written into entries): calls added since READLINKAT come after it
+        assertEquals(37, Syscall.READLINKAT.op());
+        assertTrue(Syscall.count() - 1 >= Syscall.READLINKAT.op());
         for (int op = Syscall.SOCKET.op(); op <= Syscall.SENDFILE.op(); op++)
         {
             assertEquals(io.offload.api.SyscallClass.NETWORK, Syscall.fromOp(op).syscallClass(), Syscall.fromOp(op)
