@@ -379,12 +379,6 @@ public final class LibC
             "tgkill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
-    static final class Pipe2
-    {
-        // int pipe2(int pipefd[2], int flags)
-        static final MethodHandle MH = errnoCapturing("pipe2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
-    }
-
     static final class MemfdCreate
     {
         // int memfd_create(const char *name, unsigned int flags); glibc 2.27
