@@ -12,7 +12,7 @@ package io.offload.servers.uring;
  *  |  0 sigmask (u64): address of a sigset_t, or 0                 |
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |  8 sigmask_sz (u32)         | 12 min_wait_usec (u32; pad <6.12)|
+ *  |  8 sigmask_sz (u32)         | 12 min_wait_usec (u32; 0 pre-6.12)|
  *  +---------------------------------------------------------------+
  *  | 16 ts (u64): address of a struct __kernel_timespec, or 0      |
  *  |                                                               |
