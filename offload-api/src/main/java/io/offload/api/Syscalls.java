@@ -11,17 +11,30 @@ import java.nio.ByteBuffer;
  */
 public interface Syscalls
 {
-    /** @return the process id. */
-    int getpid();
+    /**
+     * @return the process id.
+     * @throws SyscallException if the call could not be made: EAGAIN when refused by back-pressure (REJECT),
+     *                          ECANCELED when the runtime closed under it; the rule of every other call.
+     */
+    int getpid() throws SyscallException;
 
-    /** @return the parent's process id. */
-    int getppid();
+    /**
+     * @return the parent's process id.
+     * @throws SyscallException as {@link #getpid()}.
+     */
+    int getppid() throws SyscallException;
 
-    /** @return the id of the thread that ran the call (a server's thread when offloaded). */
-    int gettid();
+    /**
+     * @return the id of the thread that ran the call (a server's thread when offloaded).
+     * @throws SyscallException as {@link #getpid()}.
+     */
+    int gettid() throws SyscallException;
 
-    /** @return the CPU that ran the call (a server's CPU when offloaded). */
-    int schedGetcpu();
+    /**
+     * @return the CPU that ran the call (a server's CPU when offloaded).
+     * @throws SyscallException as {@link #getpid()}.
+     */
+    int schedGetcpu() throws SyscallException;
 
     /**
      * @param fd  file descriptor.

@@ -911,7 +911,7 @@ public final class Workloads
         Integer serverCpu = null;
         String wait = "-";
         String idle = "-";
-        final OffloadRuntime.Builder builder;
+        final io.offload.servers.OffloadContext builder;
         switch (layout)
         {
             case "direct" ->

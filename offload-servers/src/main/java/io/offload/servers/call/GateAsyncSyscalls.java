@@ -1,4 +1,4 @@
-package io.offload.servers;
+package io.offload.servers.call;
 
 import io.offload.api.AsyncSyscalls;
 import io.offload.api.FileStat;
@@ -6,156 +6,46 @@ import io.offload.api.LinuxConstants;
 import io.offload.api.NativeBuffers;
 import io.offload.api.StatxDescriptor;
 import io.offload.api.Syscall;
-import io.offload.api.SyscallException;
-import io.offload.servers.agent.AsyncCompletion;
-import io.offload.servers.agent.Completer;
-import io.offload.servers.agent.ServerPort;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongFunction;
 
 /**
- * {@link AsyncSyscalls} over the runtime's gate. Each call is a future that is also the entry's completion: the
- * completion thread tells it the result, it maps the result (or throws the errno) and completes itself. Memory
- * the call needs beyond the caller's buffers (a path, a statx buffer) lives in a shared arena closed on
- * completion.
+ * {@link AsyncSyscalls} over the gate's one submit core. Each call is an {@link AsyncCall}, a future that is also its
+ * entry's completion. Memory the call needs beyond the caller's buffers (a path, a statx buffer) comes from an
+ * automatic arena the call keeps reachable until it settles. A buffer of a confined arena is refused; one of a
+ * shared arena goes through a bounce buffer (see {@link AsyncCall}).
  */
-final class OffloadAsyncSyscalls implements AsyncSyscalls
+public final class GateAsyncSyscalls implements AsyncSyscalls
 {
+    private static final LongFunction<Long> COUNT = Long::valueOf;
+    private static final LongFunction<Integer> INT = r -> (int)r;
+    private static final LongFunction<Void> NOTHING = r -> null;
+
     private final OffloadGate gate;
+    private final BouncePool pool;
     private final Executor executor;
 
     /**
      * @param gate     where calls go.
+     * @param pool     bounce buffers for segments of shared arenas.
      * @param executor where futures are completed (and so where their non-async dependent stages run), or null for
-     *                 the completion thread itself.
+     *                 the thread that settles the call (the completion thread).
      */
-    OffloadAsyncSyscalls(final OffloadGate gate, final Executor executor)
+    public GateAsyncSyscalls(final OffloadGate gate, final BouncePool pool, final Executor executor)
     {
         this.gate = gate;
+        this.pool = pool;
         this.executor = executor;
     }
 
-    /**
-     * A pending call: a future that completes itself from the raw result.
-     *
-     * @param <T> the value type.
-     */
-    private final class AsyncCall<T> extends CompletableFuture<T> implements AsyncCompletion
+    private <T> AsyncCall<T> call(final Syscall syscall, final long fd, final String path,
+        final LongFunction<T> mapper)
     {
-        private final Syscall syscall;
-        private final String detail;
-        private final LongFunction<T> mapper;
-        private final Arena arena;
-        private int handle = -1;
-        private ServerPort server;
-        private volatile boolean cancelRequested;
-
-        AsyncCall(final Syscall syscall, final String detail, final Arena arena, final LongFunction<T> mapper)
-        {
-            this.syscall = syscall;
-            this.detail = detail;
-            this.arena = arena;
-            this.mapper = mapper;
-        }
-
-        @Override
-        public synchronized void submitted(final int handle, final ServerPort server)
-        {
-            this.handle = handle;
-            this.server = server;
-        }
-
-        @Override
-        public synchronized void detached()
-        {
-            handle = -1; // under the lock: a cancel either flags this call's entry first, or sees no entry at all
-        }
-
-        /**
-         * Cancel the call, deciding from its entry rather than from the future, so that a cancelled future never
-         * hides a call that has already moved data: a call no server has taken yet is dropped at once; one that
-         * waits (a socket with no data) is taken out of its server's wait queue; one that is running, or already
-         * done, finishes with its result. This waits until the call is settled and this future completed (except on
-         * the completion thread, where waiting would deadlock; from a stage on a single-threaded async executor it
-         * would too, so cancel elsewhere) and returns true only if the call was cancelled.
-         */
-        @Override
-        public boolean cancel(final boolean mayInterruptIfRunning)
-        {
-            synchronized (this)
-            {
-                if (isDone())
-                {
-                    return isCancelled();
-                }
-                cancelRequested = true;
-                if (handle >= 0)
-                {
-                    gate.requestCancel(handle, server);
-                }
-            }
-            if (!Completer.isCompletionThread())
-            {
-                while (!isDone())
-                {
-                    java.util.concurrent.locks.LockSupport.parkNanos(50_000L);
-                }
-            }
-            return isCancelled();
-        }
-
-        @Override
-        public void onResult(final long result)
-        {
-            if (executor != null && Completer.isCompletionThread())
-            {
-                try
-                {
-                    executor.execute(() -> deliver(result));
-                    return;
-                }
-                catch (final RejectedExecutionException ex)
-                {
-                    // a shut-down or saturated executor must not lose the result: complete it here instead
-                }
-            }
-            deliver(result);
-        }
-
-        private void deliver(final long result)
-        {
-            try
-            {
-                if (result == -io.offload.api.Errno.ECANCELED && cancelRequested)
-                {
-                    super.cancel(false);
-                }
-                else if (result < 0)
-                {
-                    completeExceptionally(new SyscallException(syscall, (int)-result, detail));
-                }
-                else
-                {
-                    complete(mapper.apply(result));
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                completeExceptionally(ex);
-            }
-            finally
-            {
-                if (arena != null)
-                {
-                    arena.close();
-                }
-            }
-        }
+        return new AsyncCall<>(gate, executor, syscall, fd, path, mapper);
     }
 
     private <T> CompletableFuture<T> submit(
@@ -163,112 +53,101 @@ final class OffloadAsyncSyscalls implements AsyncSyscalls
     {
         try
         {
-            gate.submitAsync(call.syscall, a0, a1, a2, a3, a4, 0, call);
+            gate.submitAsync(call, a0, a1, a2, a3, a4, 0);
         }
         catch (final RuntimeException ex)
         {
-            if (call.arena != null)
-            {
-                call.arena.close();
-            }
-            call.completeExceptionally(ex);
+            call.failed(ex);
         }
         return call;
-    }
-
-    private static Long count(final long result)
-    {
-        return result;
     }
 
     @Override
     public CompletableFuture<Integer> getpid()
     {
-        return submit(new AsyncCall<>(Syscall.GETPID, null, null, r -> (int)r), 0, 0, 0, 0, 0);
+        return submit(call(Syscall.GETPID, -1, null, INT), 0, 0, 0, 0, 0);
     }
 
     @Override
     public CompletableFuture<Long> read(final int fd, final MemorySegment buf)
     {
-        final long address = NativeBuffers.address(buf, "buf");
-        return submit(new AsyncCall<>(Syscall.READ, "fd=" + fd, null, OffloadAsyncSyscalls::count),
-            fd, address, buf.byteSize(), 0, 0);
+        NativeBuffers.writableAddress(buf, "buf");
+        final AsyncCall<Long> call = call(Syscall.READ, fd, null, COUNT);
+        final long address = call.into(buf, buf.byteSize(), pool);
+        return submit(call, fd, address, buf.byteSize(), 0, 0);
     }
 
     @Override
     public CompletableFuture<Long> write(final int fd, final MemorySegment buf)
     {
-        final long address = NativeBuffers.address(buf, "buf");
-        return submit(new AsyncCall<>(Syscall.WRITE, "fd=" + fd, null, OffloadAsyncSyscalls::count),
-            fd, address, buf.byteSize(), 0, 0);
+        NativeBuffers.address(buf, "buf");
+        final AsyncCall<Long> call = call(Syscall.WRITE, fd, null, COUNT);
+        final long address = call.from(buf, buf.byteSize(), pool);
+        return submit(call, fd, address, buf.byteSize(), 0, 0);
     }
 
     @Override
     public CompletableFuture<Long> pread(final int fd, final MemorySegment buf, final long offset)
     {
-        final long address = NativeBuffers.address(buf, "buf");
-        return submit(new AsyncCall<>(Syscall.PREAD, "fd=" + fd, null, OffloadAsyncSyscalls::count),
-            fd, address, buf.byteSize(), NativeBuffers.fileOffset(offset, "offset"), 0);
+        NativeBuffers.writableAddress(buf, "buf");
+        NativeBuffers.fileOffset(offset, "offset");
+        final AsyncCall<Long> call = call(Syscall.PREAD, fd, null, COUNT);
+        final long address = call.into(buf, buf.byteSize(), pool);
+        return submit(call, fd, address, buf.byteSize(), offset, 0);
     }
 
     @Override
     public CompletableFuture<Long> pwrite(final int fd, final MemorySegment buf, final long offset)
     {
-        final long address = NativeBuffers.address(buf, "buf");
-        return submit(new AsyncCall<>(Syscall.PWRITE, "fd=" + fd, null, OffloadAsyncSyscalls::count),
-            fd, address, buf.byteSize(), NativeBuffers.fileOffset(offset, "offset"), 0);
+        NativeBuffers.address(buf, "buf");
+        NativeBuffers.fileOffset(offset, "offset");
+        final AsyncCall<Long> call = call(Syscall.PWRITE, fd, null, COUNT);
+        final long address = call.from(buf, buf.byteSize(), pool);
+        return submit(call, fd, address, buf.byteSize(), offset, 0);
     }
 
     @Override
     public CompletableFuture<Integer> open(final String path, final int flags, final int mode)
     {
-        final Arena arena = Arena.ofShared();
-        final MemorySegment cPath = nativePath(arena, path);
-        return submit(new AsyncCall<>(Syscall.OPENAT, "\"" + path + "\"", arena, r -> (int)r),
-            LinuxConstants.AT_FDCWD, cPath.address(), flags, mode, 0);
+        final MemorySegment cPath = NativePaths.path(Arena.ofAuto(), path, "path");
+        final AsyncCall<Integer> call = call(Syscall.OPENAT, -1, path, INT);
+        call.hold(cPath);
+        return submit(call, LinuxConstants.AT_FDCWD, cPath.address(), flags, mode, 0);
     }
 
     @Override
     public CompletableFuture<Void> close(final int fd)
     {
-        return submit(new AsyncCall<>(Syscall.CLOSE, "fd=" + fd, null, r -> null), fd, 0, 0, 0, 0);
+        return submit(call(Syscall.CLOSE, fd, null, NOTHING), fd, 0, 0, 0, 0);
     }
 
     @Override
     public CompletableFuture<FileStat> stat(final String path)
     {
-        final Arena arena = Arena.ofShared();
-        final MemorySegment cPath = nativePath(arena, path);
+        final Arena arena = Arena.ofAuto();
+        final MemorySegment cPath = NativePaths.path(arena, path, "path");
         final MemorySegment statx = arena.allocate(StatxDescriptor.LENGTH, 8);
-        return submit(new AsyncCall<>(Syscall.STATX, "\"" + path + "\"", arena,
-            r -> StatxDescriptor.toFileStat(statx)),
-            LinuxConstants.AT_FDCWD, cPath.address(), 0, LinuxConstants.STATX_BASIC_STATS, statx.address());
+        final AsyncCall<FileStat> call = call(Syscall.STATX, -1, path, r -> StatxDescriptor.toFileStat(statx));
+        call.hold(cPath); // the mapper holds statx
+        return submit(call, LinuxConstants.AT_FDCWD, cPath.address(), 0, LinuxConstants.STATX_BASIC_STATS,
+            statx.address());
     }
 
     @Override
     public CompletableFuture<FileStat> fstat(final int fd)
     {
-        final Arena arena = Arena.ofShared();
+        final Arena arena = Arena.ofAuto();
         final MemorySegment empty = arena.allocateFrom("");
         final MemorySegment statx = arena.allocate(StatxDescriptor.LENGTH, 8);
-        return submit(new AsyncCall<>(Syscall.STATX, "fd=" + fd, arena, r -> StatxDescriptor.toFileStat(statx)),
-            fd, empty.address(), LinuxConstants.AT_EMPTY_PATH, LinuxConstants.STATX_BASIC_STATS, statx.address());
+        final AsyncCall<FileStat> call = call(Syscall.STATX, fd, null, r -> StatxDescriptor.toFileStat(statx));
+        call.hold(empty);
+        return submit(call, fd, empty.address(), LinuxConstants.AT_EMPTY_PATH, LinuxConstants.STATX_BASIC_STATS,
+            statx.address());
     }
 
     @Override
     public CompletableFuture<Void> fsync(final int fd)
     {
-        return submit(new AsyncCall<>(Syscall.FSYNC, "fd=" + fd, null, r -> null), fd, 0, 0, 0, 0);
-    }
-
-    private static MemorySegment nativePath(final Arena arena, final String path)
-    {
-        if (path == null || path.indexOf('\0') >= 0)
-        {
-            arena.close();
-            throw new IllegalArgumentException(
-                path == null ? "path is null: pass a file path" : "path contains a NUL character");
-        }
-        return arena.allocateFrom(path);
+        return submit(call(Syscall.FSYNC, fd, null, NOTHING), fd, 0, 0, 0, 0);
     }
 }

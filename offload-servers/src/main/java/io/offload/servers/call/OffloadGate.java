@@ -1,95 +1,115 @@
-package io.offload.servers;
+package io.offload.servers.call;
 
 import io.offload.api.Errno;
 import io.offload.api.Router;
 import io.offload.api.Syscall;
-import io.offload.api.SyscallClass;
-import io.offload.api.WaitStrategy;
 import io.offload.rings.EntryPool;
 import io.offload.rings.MpscHandleRing;
 import io.offload.rings.SyscallEntry;
-import io.offload.rings.SyscallEntryDescriptor;
-import io.offload.servers.agent.AsyncCompletion;
+import io.offload.servers.agent.Completer;
 import io.offload.servers.agent.EntryTable;
 import io.offload.servers.agent.ServerPort;
-import io.offload.servers.call.DirectGate;
-import io.offload.servers.call.SyscallGate;
+import io.offload.servers.routing.AdaptiveTuner;
 import io.offload.servers.stats.PhaseRecorder;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.offload.rings.SyscallEntryDescriptor.FLAG_RECORD_PHASES;
-import static io.offload.rings.SyscallEntryDescriptor.STATUS_DONE;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
 import static io.offload.rings.SyscallEntryDescriptor.WAITER_ASYNC;
-import static io.offload.rings.SyscallEntryDescriptor.WAITER_MAY_PARK;
-import static io.offload.rings.SyscallEntryDescriptor.WAITER_PARKED;
 import static io.offload.rings.SyscallEntryDescriptor.WAITER_SPINNING;
 
 /**
- * The caller's side of the hand-off (FLYIN and FLYOUT): route, claim an entry, write the request, publish it on
- * the server's ring, wait by the wait strategy, read the result, give the entry back. The synchronous spin path
- * allocates nothing.
+ * The caller's side of the hand-off (FLYIN and FLYOUT), built from a {@link Routing} snapshot, a {@link Lifecycle}
+ * and the entry table: route, claim an entry, write the request, publish it on the server's ring, then either wait by
+ * the caller's {@link CallWaiter} (a blocking call) or leave the entry to the completion thread (an async call), read
+ * the result, give the entry back. One submit core serves both, so the rules of close, the adaptive tuner and phase
+ * recording apply to every call. The synchronous spin path allocates nothing.
  * <p>
  * Exactly once: a server takes an entry by CAS SUBMITTED to RUNNING; a caller that finds the runtime closed after
- * publishing, or its server dead, takes it back by the same CAS and completes it with ECANCELED itself; the
- * shutdown sweep does the same for whatever is left once the servers have stopped. Whoever wins the CAS completes
- * the entry; nobody else touches its result.
+ * publishing, or its server dead, takes it back by the same CAS and completes it with ECANCELED itself; the shutdown
+ * sweep does the same for whatever is left once the servers have stopped. Whoever wins the CAS completes the entry;
+ * nobody else touches its result.
+ * <p>
+ * A thread that frees entries (the completion thread) never waits for one: when the pool is empty, its async calls
+ * are published from a virtual thread of their own and its blocking calls run inline.
  */
-final class OffloadGate implements SyscallGate
+public final class OffloadGate implements SyscallGate, Settler
 {
-    private static final long PARK_CHECK_NANOS = 50_000_000L;
-    private static final int SPIN_CHECK_MASK = (1 << 16) - 1;
+    /** What {@link #submit} returns for an async call now in flight: its completion is told the result later. */
+    static final long PENDING = Long.MIN_VALUE;
+    /** What {@link #claimSlowPath} returns on a thread that frees entries when the pool is empty. */
+    private static final int MUST_NOT_WAIT = -2;
+    private static final int CLOSE_OP = Syscall.CLOSE.op();
 
-    private final OffloadRuntime runtime;
     private final EntryTable entries;
     private final EntryPool pool;
     private final SyscallEntry entry;
+    private final Routing routing;
     private final Router router;
-    private final WaitStrategy waitStrategy;
-    private final int spinLimit;
-    private final int virtualSpinLimit;
-    private final int virtualYieldLimit;
+    private final AdaptiveTuner tuner;
+    private final Lifecycle lifecycle;
+    private final PhaseRecorder recorder;
+    private final CallWaiter platformWaiter;
+    private final CallWaiter virtualWaiter;
     private final boolean rejectWhenFull;
     private final LongAdder rejected = new LongAdder();
     private final LongAdder inlineCalls = new LongAdder();
-    private final PhaseRecorder recorder;
-    private final AdaptiveTuner tuner;
 
-    OffloadGate(final OffloadRuntime runtime, final OffloadRuntime.Builder config)
+    /**
+     * @param entries        the entry table (pool and attachments).
+     * @param routing        where calls go.
+     * @param lifecycle      whether calls are taken.
+     * @param recorder       phase recordings.
+     * @param platformWaiter how platform threads wait.
+     * @param virtualWaiter  how virtual threads wait.
+     * @param rejectWhenFull REJECT back-pressure (EAGAIN at once) rather than WAIT.
+     */
+    public OffloadGate(final EntryTable entries, final Routing routing, final Lifecycle lifecycle,
+        final PhaseRecorder recorder, final CallWaiter platformWaiter, final CallWaiter virtualWaiter,
+        final boolean rejectWhenFull)
     {
-        this.runtime = runtime;
-        this.entries = runtime.entries();
+        this.entries = entries;
         this.pool = entries.pool();
         this.entry = entries.entry();
-        this.router = config.router();
-        this.waitStrategy = config.waitStrategy();
-        this.spinLimit = config.spinLimit();
-        this.virtualSpinLimit = config.virtualSpinLimit();
-        this.virtualYieldLimit = config.virtualYieldLimit();
-        this.rejectWhenFull = config.backpressure() == BackpressurePolicy.REJECT;
-        this.recorder = runtime.recorder();
-        this.tuner = runtime.tuner();
+        this.routing = routing;
+        this.router = routing.router();
+        this.tuner = routing.tuner();
+        this.lifecycle = lifecycle;
+        this.recorder = recorder;
+        this.platformWaiter = platformWaiter;
+        this.virtualWaiter = virtualWaiter;
+        this.rejectWhenFull = rejectWhenFull;
     }
 
-    long rejected()
+    /**
+     * @return calls refused by REJECT back-pressure so far.
+     */
+    public long rejected()
     {
         return rejected.sum();
     }
 
-    long inlineCalls()
+    /**
+     * @return calls run on the caller's thread so far.
+     */
+    public long inlineCalls()
     {
         return inlineCalls.sum();
     }
 
     @Override
+    public SyscallEntry entry()
+    {
+        return entry;
+    }
+
+    @Override
     public String explain(final Syscall syscall, final int errno)
     {
-        if (errno == Errno.ECANCELED && runtime.isClosed())
+        if (errno == Errno.ECANCELED && !lifecycle.isOpen())
         {
             return "the offload runtime was closed before the call ran";
         }
@@ -104,97 +124,144 @@ final class OffloadGate implements SyscallGate
     public long call(final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4,
         final long a5, final long timeoutNanos)
     {
-        ServerGroupImpl group = runtime.route(syscall);
-        if (syscall == Syscall.CLOSE && group != null && runtime.fdOwnerGroup() != null)
+        return submit(syscall, false, a0, a1, a2, a3, a4, a5, timeoutNanos, null);
+    }
+
+    @Override
+    public long closeSocket(final int fd)
+    {
+        return submit(Syscall.CLOSE, true, fd, 0, 0, 0, 0, 0, 0, null);
+    }
+
+    /**
+     * Submit without waiting: the call is told its result on the completion thread (or at once, if the call ran
+     * inline or could not be submitted).
+     *
+     * @param call    the pending call; its args in libc order follow.
+     * @param a0      first argument.
+     * @param a1      second argument.
+     * @param a2      third argument.
+     * @param a3      fourth argument.
+     * @param a4      fifth argument.
+     * @param a5      sixth argument.
+     * @throws IllegalStateException if the runtime is closed (a close runs on the caller instead).
+     */
+    void submitAsync(final AsyncCall<?> call, final long a0, final long a1, final long a2, final long a3,
+        final long a4, final long a5)
+    {
+        final long result = submit(call.syscall(), false, a0, a1, a2, a3, a4, a5, 0, call);
+        if (result != PENDING)
         {
-            // the fd's owner holds its waiters: close there, so they complete with EBADF before the fd goes
-            return call(runtime.fdOwnerGroup(), true, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+            call.onResult(result);
         }
-        if (syscall == Syscall.CLOSE && runtime.state() != OffloadRuntime.OPEN)
+    }
+
+    /**
+     * The one submit core. A close always releases its fd: it goes to the server that owns the fd (which holds its
+     * waiters, completed with EBADF before the fd goes), and runs on the caller once the runtime is closing or when
+     * the offloaded close did not run (ECANCELED).
+     *
+     * @param onSocket route as a socket's call (to the socket's owner) whatever the call's own route.
+     * @param async    null for a blocking call, or the async call to be told the result.
+     * @return the result or -errno, or {@link #PENDING} for an async call now in flight.
+     */
+    private long submit(final Syscall syscall, final boolean onSocket, final long a0, final long a1, final long a2,
+        final long a3, final long a4, final long a5, final long timeoutNanos, final AsyncCall<?> async)
+    {
+        final int op = syscall.op();
+        if (op == CLOSE_OP && !lifecycle.isOpen())
         {
             return closeOnCaller(a0);
         }
+        final ServerGroupImpl owners = routing.fdOwners();
+        ServerGroupImpl group = onSocket ? owners : routing.route(op);
+        boolean fdBound = onSocket || routing.isFdBound(op);
         boolean probe = false;
-        if (tuner != null && group != null)
+        if (op == CLOSE_OP && group != null && owners != null)
         {
-            final int decision = tuner.decide(syscall.op());
+            group = owners; // the fd's owner holds its waiters: close there, so they complete with EBADF first
+            fdBound = true;
+        }
+        else if (tuner != null && group != null)
+        {
+            final int decision = tuner.decide(op);
             if ((decision & 1) != 0)
             {
                 group = null;
             }
             probe = (decision & 2) != 0;
         }
-        final long result = call(group, false, probe, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
-        return syscall == Syscall.CLOSE && result == -Errno.ECANCELED ? closeOnCaller(a0) : result;
+        final boolean record = probe || recorder.sample();
+        final long enter = record ? System.nanoTime() : 0;
+        final long result = group == null ?
+            runInline(syscall, a0, a1, a2, a3, a4, a5, timeoutNanos, record, enter) :
+            offload(group, fdBound, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos, record, enter, async);
+        return result == PENDING ? PENDING : afterClose(op, result, a0);
     }
 
     /**
-     * @param group        the servers to use, or null to run inline.
-     * @param fdAffine     route by the fd in {@code a0}, so all calls on one fd go to one server.
-     * @param syscall      the call.
-     * @param a0           first argument.
-     * @param a1           second argument.
-     * @param a2           third argument.
-     * @param a3           fourth argument.
-     * @param a4           fifth argument.
-     * @param a5           sixth argument.
-     * @param timeoutNanos limit on the call's wait, or 0.
-     * @return the result or -errno.
+     * The close rule for a result that has come back: a close that did not run (ECANCELED: its server had stopped,
+     * or it was cancelled before a server took it) runs on the caller, so the fd is always released. ECANCELED never
+     * follows a close that ran, so an fd is never closed twice.
+     *
+     * @param op     the call's op.
+     * @param result its result.
+     * @param fd     its first argument.
+     * @return the result, or the caller's close's.
      */
-    long call(final ServerGroupImpl group, final boolean fdAffine, final Syscall syscall, final long a0,
-        final long a1, final long a2, final long a3, final long a4, final long a5, final long timeoutNanos)
+    long afterClose(final int op, final long result, final long fd)
     {
-        if (syscall != Syscall.CLOSE)
-        {
-            return call(group, fdAffine, false, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
-        }
-        if (runtime.state() != OffloadRuntime.OPEN)
-        {
-            return closeOnCaller(a0);
-        }
-        final long result = call(group, fdAffine, false, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
-        return result == -Errno.ECANCELED ? closeOnCaller(a0) : result;
+        return op == CLOSE_OP && result == -Errno.ECANCELED ? closeOnCaller(fd) : result;
     }
 
-    /**
-     * A close always releases its fd: once the runtime is closing, or when the offloaded close did not run
-     * (ECANCELED: its server had stopped, or its caller was interrupted before a server took it), it runs on the
-     * caller. ECANCELED never follows a close that ran, so an fd is never closed twice.
-     */
     private long closeOnCaller(final long fd)
     {
         inlineCalls.increment();
         return DirectGate.INSTANCE.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0);
     }
 
-    private long call(final ServerGroupImpl group, final boolean fdAffine, final boolean probe, final Syscall syscall,
-        final long a0, final long a1, final long a2, final long a3, final long a4, final long a5,
-        final long timeoutNanos)
+    private long runInline(final Syscall syscall, final long a0, final long a1, final long a2, final long a3,
+        final long a4, final long a5, final long timeoutNanos, final boolean record, final long enter)
     {
-        final boolean record = probe || recorder.sample();
-        final long enter = record ? System.nanoTime() : 0;
-        if (group == null)
+        inlineCalls.increment();
+        final long result = DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
+        if (record)
         {
-            inlineCalls.increment();
-            final long result = DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4, a5, timeoutNanos);
-            if (record)
-            {
-                recorder.recordDirect(syscall.op(), System.nanoTime() - enter);
-            }
-            return result;
+            recorder.recordDirect(syscall.op(), System.nanoTime() - enter);
         }
-        checkOpen();
-        final ServerPort server = select(syscall, group, fdAffine, a0);
-        final int handle = claim();
+        return result;
+    }
+
+    private long offload(final ServerGroupImpl group, final boolean fdBound, final Syscall syscall, final long a0,
+        final long a1, final long a2, final long a3, final long a4, final long a5, final long timeoutNanos,
+        final boolean record, final long enter, final AsyncCall<?> async)
+    {
+        lifecycle.checkOpen();
+        final ServerPort server = select(syscall, group, fdBound, a0);
+        int handle = pool.claim();
         if (handle < 0)
         {
-            return -Errno.EAGAIN;
+            handle = claimSlowPath();
+            if (handle == EntryPool.NO_ENTRY)
+            {
+                return -Errno.EAGAIN;
+            }
+            if (handle == MUST_NOT_WAIT)
+            {
+                return async == null ? runInline(syscall, a0, a1, a2, a3, a4, a5, timeoutNanos, record, enter) :
+                    submitFromAnotherThread(async, a0, a1, a2, a3, a4, a5);
+            }
         }
         final Thread caller = Thread.currentThread();
-        final boolean virtual = caller.isVirtual();
-        final int waiter = !virtual && waitStrategy == WaitStrategy.SPIN ? WAITER_SPINNING : WAITER_MAY_PARK;
-        entry.spRequest(handle, syscall.op(), a0, a1, a2, a3, a4, a5, caller.threadId(), waiter);
-        if (waiter != WAITER_SPINNING)
+        final CallWaiter waiter = async != null ? null : caller.isVirtual() ? virtualWaiter : platformWaiter;
+        final int waiterKind = waiter == null ? WAITER_ASYNC : waiter.waiterKind();
+        entry.spRequest(handle, syscall.op(), a0, a1, a2, a3, a4, a5, caller.threadId(), waiterKind);
+        if (async != null)
+        {
+            entries.attach(handle, async);
+            async.submitted(handle, server, record);
+        }
+        else if (waiterKind != WAITER_SPINNING)
         {
             entries.attach(handle, caller);
         }
@@ -210,29 +277,23 @@ final class OffloadGate implements SyscallGate
         entry.soStatus(handle, STATUS_SUBMITTED);
         if (!publish(server, handle))
         {
+            if (async != null)
+            {
+                async.detached(); // before the entry can be reused, so a late cancel cannot touch the next call
+            }
             entries.free(handle);
             return notPublished(server);
         }
         // the offer's CAS orders these loads after it: a server stopping now either drains the call or is seen
-        if (runtime.state() != OffloadRuntime.OPEN || !server.isRunning())
+        if (!lifecycle.isOpen() || !server.isRunning())
         {
             cancelIfNotPicked(handle);
         }
-        if (waiter == WAITER_SPINNING)
+        if (async != null)
         {
-            spinUntilDone(handle, server);
+            return PENDING;
         }
-        else
-        {
-            if (!virtual)
-            {
-                waitUntilDone(handle, server, waitStrategy == WaitStrategy.PARK ? 0 : spinLimit);
-            }
-            else if (!spinThenYieldUntilDone(handle))
-            {
-                waitUntilDone(handle, server, 0);
-            }
-        }
+        waiter.await(handle, server, this);
         final long result = entry.lpResult(handle);
         if (record)
         {
@@ -243,10 +304,35 @@ final class OffloadGate implements SyscallGate
     }
 
     /**
-     * FLYOUT ends now (the caller has seen DONE and read the result); EXIT is the rest of the caller's way out.
+     * The completion thread's async call found the pool empty: the entries it waits for are freed by this very
+     * thread, so the call is published from a virtual thread of its own, which may wait.
      */
-    private void recordPhases(
-        final Syscall syscall, final ServerPort server, final int handle)
+    private long submitFromAnotherThread(final AsyncCall<?> async, final long a0, final long a1, final long a2,
+        final long a3, final long a4, final long a5)
+    {
+        Thread.ofVirtual().name("offload-deferred-submit").start(() ->
+        {
+            try
+            {
+                submitAsync(async, a0, a1, a2, a3, a4, a5);
+            }
+            catch (final RuntimeException ex)
+            {
+                async.failed(ex);
+            }
+        });
+        return PENDING;
+    }
+
+    /**
+     * FLYOUT ends now (the caller has seen DONE and read the result); EXIT is the rest of the caller's way out. For
+     * an async call, on the completion thread before its entry goes back to the pool.
+     *
+     * @param syscall the call.
+     * @param server  its server.
+     * @param handle  its entry, DONE and still the caller's.
+     */
+    void recordPhases(final Syscall syscall, final ServerPort server, final int handle)
     {
         final long seen = System.nanoTime();
         entry.spStamp(handle, SyscallEntry.T_SEEN, seen);
@@ -264,72 +350,15 @@ final class OffloadGate implements SyscallGate
         server.phases().record(enter, submitted, picked, handled, seen, exit);
     }
 
-    /**
-     * Submit without waiting: the completion is told the result on the completion thread.
-     *
-     * @param syscall    the call.
-     * @param a0         first argument.
-     * @param a1         second argument.
-     * @param a2         third argument.
-     * @param a3         fourth argument.
-     * @param a4         fifth argument.
-     * @param a5         sixth argument.
-     * @param completion told the result once.
-     */
-    void submitAsync(
-        final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4,
-        final long a5, final AsyncCompletion completion)
-    {
-        final ServerGroupImpl group = runtime.route(syscall);
-        if (group == null)
-        {
-            inlineCalls.increment();
-            completion.onResult(DirectGate.INSTANCE.call(syscall, a0, a1, a2, a3, a4, a5, 0));
-            return;
-        }
-        checkOpen();
-        final ServerPort server = select(syscall, group, false, a0);
-        final int handle = claim();
-        if (handle < 0)
-        {
-            completion.onResult(-Errno.EAGAIN);
-            return;
-        }
-        entry.spRequest(handle, syscall.op(), a0, a1, a2, a3, a4, a5, Thread.currentThread().threadId(),
-            WAITER_ASYNC);
-        entries.attach(handle, completion);
-        entries.deadline(handle, 0);
-        completion.submitted(handle, server);
-        entry.soStatus(handle, STATUS_SUBMITTED);
-        if (!publish(server, handle))
-        {
-            entries.free(handle);
-            completion.onResult(notPublished(server));
-            return;
-        }
-        if (runtime.state() != OffloadRuntime.OPEN || !server.isRunning())
-        {
-            cancelIfNotPicked(handle);
-        }
-    }
-
-    private void checkOpen()
-    {
-        if (runtime.state() != OffloadRuntime.OPEN)
-        {
-            throw new IllegalStateException("the offload runtime is closed: build a new one to make calls");
-        }
-    }
-
-    private ServerPort select(
-        final Syscall syscall, final ServerGroupImpl group, final boolean fdAffine, final long fd)
+    private ServerPort select(final Syscall syscall, final ServerGroupImpl group, final boolean fdBound,
+        final long fd)
     {
         final int size = group.size();
         if (size == 1)
         {
             return group.port(0);
         }
-        if ((fdAffine || group.syscallClass() == SyscallClass.NETWORK) && syscall != Syscall.SOCKET)
+        if (fdBound)
         {
             // one socket, one server: its waiters, its wake-ups and its close meet in one reactor
             return group.port(Math.floorMod((int)fd, size));
@@ -362,12 +391,6 @@ final class OffloadGate implements SyscallGate
         return group.port(dead);
     }
 
-    private int claim()
-    {
-        final int handle = pool.claim();
-        return handle >= 0 ? handle : claimSlowPath();
-    }
-
     private int claimSlowPath()
     {
         if (rejectWhenFull)
@@ -375,11 +398,15 @@ final class OffloadGate implements SyscallGate
             rejected.increment();
             return EntryPool.NO_ENTRY;
         }
+        if (Completer.isCompletionThread())
+        {
+            return MUST_NOT_WAIT; // the entries it would wait for are freed by this thread
+        }
         int attempt = 0;
         int handle;
         while ((handle = pool.claim()) < 0)
         {
-            checkOpen();
+            lifecycle.checkOpen();
             backoff(attempt++);
         }
         return handle;
@@ -404,14 +431,8 @@ final class OffloadGate implements SyscallGate
         return deadline == 0 ? 1 : deadline; // 0 means none
     }
 
-    /**
-     * Ask for a call to be cancelled: taken back at once if no server has it yet, otherwise flagged and sent to its
-     * server's control ring. Either way it completes once, with ECANCELED or with the result it already had.
-     *
-     * @param handle the entry.
-     * @param server the server it was published to.
-     */
-    void requestCancel(final int handle, final ServerPort server)
+    @Override
+    public void requestCancel(final int handle, final ServerPort server)
     {
         if (entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
         {
@@ -423,13 +444,22 @@ final class OffloadGate implements SyscallGate
         }
     }
 
+    @Override
+    public void cancelIfNotPicked(final int handle)
+    {
+        if (entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
+        {
+            entries.complete(handle, -Errno.ECANCELED, null);
+        }
+    }
+
     /**
-     * Why a call could not be published: back-pressure refused it (EAGAIN), or its server stopped or the runtime
-     * closed while it waited for ring space (ECANCELED, as every call in flight at close gets).
+     * Why a call could not be published: back-pressure refused it (EAGAIN, REJECT only), or its server stopped or
+     * the runtime closed while it waited for ring space (ECANCELED, as every call in flight at close gets).
      */
     private long notPublished(final ServerPort server)
     {
-        return runtime.state() == OffloadRuntime.OPEN && server.isRunning() ? -Errno.EAGAIN : -Errno.ECANCELED;
+        return rejectWhenFull && lifecycle.isOpen() && server.isRunning() ? -Errno.EAGAIN : -Errno.ECANCELED;
     }
 
     private boolean publishSlowPath(final ServerPort server, final MpscHandleRing ring, final int handle)
@@ -443,7 +473,7 @@ final class OffloadGate implements SyscallGate
         while (!ring.offer(handle))
         {
             // a stopped server drains its ring no more: waiting for space there would never end
-            if (runtime.state() != OffloadRuntime.OPEN || !server.isRunning())
+            if (!lifecycle.isOpen() || !server.isRunning())
             {
                 return false;
             }
@@ -465,89 +495,6 @@ final class OffloadGate implements SyscallGate
         else
         {
             LockSupport.parkNanos(Math.min(1_000_000L, 1_000L << Math.min(10, (attempt - 128) >> 4)));
-        }
-    }
-
-    private void cancelIfNotPicked(final int handle)
-    {
-        if (entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
-        {
-            entries.complete(handle, -Errno.ECANCELED, null);
-        }
-    }
-
-    private void spinUntilDone(
-        final int handle, final ServerPort server)
-    {
-        int spins = 0;
-        while (entry.lvStatus(handle) != STATUS_DONE)
-        {
-            Thread.onSpinWait();
-            if ((++spins & SPIN_CHECK_MASK) == 0 && !server.isRunning())
-            {
-                cancelIfNotPicked(handle);
-            }
-        }
-    }
-
-    /**
-     * A virtual thread's wait before it parks: spin a little, then yield its carrier (to other virtual threads, or
-     * back to itself at once if none is runnable) and look again. A call done meanwhile costs no park and no unpark
-     * through the completion thread. Bounded, so a long wait parks.
-     *
-     * @return whether the call is done.
-     */
-    private boolean spinThenYieldUntilDone(final int handle)
-    {
-        for (int i = 0; i < virtualSpinLimit; i++)
-        {
-            if (entry.lvStatus(handle) == STATUS_DONE)
-            {
-                return true;
-            }
-            Thread.onSpinWait();
-        }
-        for (int i = 0; i < virtualYieldLimit; i++)
-        {
-            if (entry.lvStatus(handle) == STATUS_DONE)
-            {
-                return true;
-            }
-            Thread.yield();
-        }
-        return entry.lvStatus(handle) == STATUS_DONE;
-    }
-
-    private void waitUntilDone(
-        final int handle, final ServerPort server, final int spins)
-    {
-        for (int i = 0; i < spins; i++)
-        {
-            if (entry.lvStatus(handle) == STATUS_DONE)
-            {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        // volatile store then volatile load: pairs with the server's volatile DONE store then waiter load
-        entry.svWaiter(handle, WAITER_PARKED);
-        boolean interrupted = false;
-        while (entry.lvStatusVolatile(handle) != STATUS_DONE)
-        {
-            LockSupport.parkNanos(this, PARK_CHECK_NANOS);
-            if (Thread.interrupted() && !interrupted)
-            {
-                interrupted = true; // cancel, then keep waiting: the kernel may be using the caller's buffer
-                requestCancel(handle, server);
-            }
-            if (!server.isRunning())
-            {
-                cancelIfNotPicked(handle);
-            }
-        }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,33 +1,52 @@
-package io.offload.servers;
+package io.offload.servers.call;
 
 import io.offload.api.ServerGroup;
 import io.offload.api.SyscallClass;
 import io.offload.servers.agent.ServerPort;
-import io.offload.servers.agent.SyscallServer;
 
 /**
- * The servers of one class, as routers see them.
+ * The servers of one class, as callers and routers see them: each server's port (its ring and flags) and the CPU
+ * it was asked to run on. Immutable.
  */
-final class ServerGroupImpl implements ServerGroup
+public final class ServerGroupImpl implements ServerGroup
 {
     private final SyscallClass syscallClass;
-    private final SyscallServer[] servers;
     private final ServerPort[] ports;
+    private final int[] cpus;
 
-    ServerGroupImpl(final SyscallClass syscallClass, final SyscallServer[] servers)
+    /**
+     * @param syscallClass the class the servers serve.
+     * @param ports        each server's port, in index order.
+     * @param cpus         each server's requested CPU, or -1.
+     */
+    public ServerGroupImpl(final SyscallClass syscallClass, final ServerPort[] ports, final int[] cpus)
     {
-        this.syscallClass = syscallClass;
-        this.servers = servers;
-        this.ports = new ServerPort[servers.length];
-        for (int i = 0; i < servers.length; i++)
+        if (ports.length == 0 || ports.length != cpus.length)
         {
-            ports[i] = servers[i].port();
+            throw new IllegalArgumentException(
+                "a group needs one CPU per server and at least one server, got " + ports.length + " ports and " +
+                cpus.length + " cpus");
         }
+        this.syscallClass = syscallClass;
+        this.ports = ports.clone();
+        this.cpus = cpus.clone();
     }
 
-    ServerPort port(final int index)
+    /**
+     * @param index a server's index in the group.
+     * @return its port.
+     */
+    public ServerPort port(final int index)
     {
         return ports[index];
+    }
+
+    /**
+     * @return a copy of every server's port, in index order.
+     */
+    public ServerPort[] ports()
+    {
+        return ports.clone();
     }
 
     @Override
@@ -39,13 +58,13 @@ final class ServerGroupImpl implements ServerGroup
     @Override
     public int size()
     {
-        return servers.length;
+        return ports.length;
     }
 
     @Override
     public int cpu(final int index)
     {
-        return servers[index].requestedCpu();
+        return cpus[index];
     }
 
     @Override
