@@ -7,7 +7,10 @@ import java.nio.ByteBuffer;
  * Blocking system calls: each returns its result or throws {@link SyscallException}. How the caller waits is the
  * runtime's {@link WaitStrategy}; a virtual thread parks and frees its carrier. Buffers are native
  * {@link MemorySegment}s or direct {@link ByteBuffer}s (a ByteBuffer is used from position to limit and its
- * position advanced by the bytes moved); heap memory is refused with a message saying how to get native memory.
+ * position advanced by the bytes moved); heap memory is refused with a message saying how to get native memory, a
+ * read-only one as a read's target too. A call returns only once the kernel is done with its buffers, and a segment
+ * of a shared arena reaches the kernel only as a copy in runtime memory, so another thread may close the arena at any
+ * time without the kernel ever touching freed memory (README, "Buffers and their arenas").
  */
 public interface Syscalls
 {

@@ -106,7 +106,7 @@ public final class OffloadContext
                 final CoreLayout fromProperty = parseLayout(layoutText);
                 for (final SyscallClass syscallClass : fromProperty.serverClasses())
                 {
-                    serverCpus.putIfAbsent(syscallClass, fromProperty.serverCpus(syscallClass));
+                    serverCpus.putIfAbsent(syscallClass, fromProperty.serverCpus(syscallClass).clone());
                 }
                 layout = fromProperty;
             }
