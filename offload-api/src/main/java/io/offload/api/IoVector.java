@@ -104,6 +104,44 @@ public final class IoVector
     }
 
     /**
+     * @param index a buffer's index, {@code 0 <= index < count()}.
+     * @return that buffer.
+     */
+    public MemorySegment buffer(final int index)
+    {
+        if (index < 0 || index >= count)
+        {
+            throw new IllegalArgumentException("buffer index " + index + " is out of range: use 0 <= index < " + count);
+        }
+        return buffers[index];
+    }
+
+    /**
+     * @return the native iovec array itself (its first {@code 16 * count()} bytes are in use).
+     */
+    public MemorySegment iovecs()
+    {
+        return iov;
+    }
+
+    /**
+     * Check the buffers can be read into (readv): none is read-only.
+     *
+     * @throws IllegalArgumentException naming the first read-only buffer.
+     */
+    public void checkWritable()
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (buffers[i].isReadOnly())
+            {
+                throw new IllegalArgumentException("buffer " + i + " of the IoVector is read-only, and readv would " +
+                    "write into it: add a writable segment (not asReadOnly())");
+            }
+        }
+    }
+
+    /**
      * Check the buffers are still alive and return the iovec array's address.
      *
      * @return the address of the first iovec.

@@ -4,8 +4,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The checks every buffer passes before its address may reach the kernel: native, alive, long enough. Each
- * failure says what was wrong and what would be right. None of the checks allocates.
+ * The checks every buffer passes before its address may reach the kernel: native, alive, long enough, and
+ * writable when the kernel writes into it. A bad argument gets an {@link IllegalArgumentException} (null, heap,
+ * read-only target, length negative or past the end), a closed arena an {@link IllegalStateException}, as the
+ * JDK's channels do. Each failure says what was wrong and what would be right. None of the checks allocates.
  */
 public final class NativeBuffers
 {
@@ -44,18 +46,78 @@ public final class NativeBuffers
      * @param length bytes the call may touch.
      * @param name   its parameter name, for the message.
      * @return the buffer's address.
-     * @throws IndexOutOfBoundsException if {@code length} is negative or past the end of {@code buf}.
+     * @throws IllegalArgumentException if null, on the heap, or {@code length} is negative or past the end of
+     *                                  {@code buf}.
+     * @throws IllegalStateException    if its arena is closed.
      */
     public static long address(final MemorySegment buf, final long length, final String name)
     {
         final long address = address(buf, name);
+        checkLength(buf, length, name);
+        return address;
+    }
+
+    /**
+     * The checks of a buffer the kernel writes into (the target of a read): those of {@link #address(MemorySegment,
+     * String)}, and not read-only.
+     *
+     * @param buf  a buffer.
+     * @param name its parameter name, for the message.
+     * @return the buffer's address.
+     * @throws IllegalArgumentException if null, on the heap or read-only.
+     * @throws IllegalStateException    if its arena is closed.
+     */
+    public static long writableAddress(final MemorySegment buf, final String name)
+    {
+        final long address = address(buf, name);
+        checkWritable(buf, name);
+        return address;
+    }
+
+    /**
+     * @param buf    a buffer the kernel writes into.
+     * @param length bytes the call may write.
+     * @param name   its parameter name, for the message.
+     * @return the buffer's address.
+     * @throws IllegalArgumentException if null, on the heap, read-only, or {@code length} is negative or past its
+     *                                  end.
+     * @throws IllegalStateException    if its arena is closed.
+     */
+    public static long writableAddress(final MemorySegment buf, final long length, final String name)
+    {
+        final long address = writableAddress(buf, name);
+        checkLength(buf, length, name);
+        return address;
+    }
+
+    /**
+     * @param buf  a buffer the kernel would write into.
+     * @param name its parameter name, for the message.
+     * @throws IllegalArgumentException if it is read-only ({@code asReadOnly()}, or a read-only ByteBuffer's).
+     */
+    public static void checkWritable(final MemorySegment buf, final String name)
+    {
+        if (buf.isReadOnly())
+        {
+            throw new IllegalArgumentException(name + " is read-only, and the kernel would write into it: pass a " +
+                "writable segment (not asReadOnly()) or a writable direct ByteBuffer");
+        }
+    }
+
+    /**
+     * @param buf    a buffer.
+     * @param length bytes a call may touch.
+     * @param name   its parameter name, for the message.
+     * @throws IllegalArgumentException if {@code length} is negative or past the end of {@code buf}.
+     */
+    public static void checkLength(final MemorySegment buf, final long length, final String name)
+    {
         if (length < 0 || length > buf.byteSize())
         {
-            throw new IndexOutOfBoundsException(
-                "length " + length + " is past the end of " + name + " (" + buf.byteSize() +
-                " bytes): use 0 <= length <= " + buf.byteSize());
+            throw new IllegalArgumentException(
+                "length " + length + (length < 0 ? " is negative" : " is past the end of " + name + " (" +
+                buf.byteSize() + " bytes)") + ": use 0 <= length <= " + buf.byteSize());
         }
-        return address;
     }
 
     /**

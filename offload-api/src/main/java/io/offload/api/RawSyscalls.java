@@ -5,9 +5,11 @@ import java.lang.foreign.MemorySegment;
 /**
  * The allocation-free path for hot loops: each method returns the call's result, or {@code -errno}, as a long,
  * and throws nothing for a failed system call. Buffers are native {@link MemorySegment}s and are checked before
- * anything reaches the kernel; a bad one gets an {@link IllegalArgumentException} (heap segment, length past the
- * end) or an {@link IllegalStateException} (closed arena, closed runtime). Paths are native, NUL-terminated
- * strings ({@code arena.allocateFrom("/etc/hosts")}).
+ * anything reaches the kernel; a bad one gets an {@link IllegalArgumentException} (heap segment, read-only target of
+ * a read, length negative or past the end), an {@link IllegalStateException} (closed arena, closed runtime) or a
+ * {@link WrongThreadException} (a segment confined to another thread). Paths are native, NUL-terminated strings
+ * ({@code arena.allocateFrom("/etc/hosts")}). A call returns only once the kernel is done with its buffers; a segment
+ * of a shared arena reaches the kernel only as a copy in runtime memory (README, "Buffers and their arenas").
  */
 public interface RawSyscalls
 {

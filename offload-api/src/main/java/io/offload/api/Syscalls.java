@@ -7,21 +7,37 @@ import java.nio.ByteBuffer;
  * Blocking system calls: each returns its result or throws {@link SyscallException}. How the caller waits is the
  * runtime's {@link WaitStrategy}; a virtual thread parks and frees its carrier. Buffers are native
  * {@link MemorySegment}s or direct {@link ByteBuffer}s (a ByteBuffer is used from position to limit and its
- * position advanced by the bytes moved); heap memory is refused with a message saying how to get native memory.
+ * position advanced by the bytes moved); heap memory is refused with a message saying how to get native memory, a
+ * read-only one as a read's target too. A call returns only once the kernel is done with its buffers, and a segment
+ * of a shared arena reaches the kernel only as a copy in runtime memory, so another thread may close the arena at any
+ * time without the kernel ever touching freed memory (README, "Buffers and their arenas").
  */
 public interface Syscalls
 {
-    /** @return the process id. */
-    int getpid();
+    /**
+     * @return the process id.
+     * @throws SyscallException if the call could not be made: EAGAIN when refused by back-pressure (REJECT),
+     *                          ECANCELED when the runtime closed under it; the rule of every other call.
+     */
+    int getpid() throws SyscallException;
 
-    /** @return the parent's process id. */
-    int getppid();
+    /**
+     * @return the parent's process id.
+     * @throws SyscallException as {@link #getpid()}.
+     */
+    int getppid() throws SyscallException;
 
-    /** @return the id of the thread that ran the call (a server's thread when offloaded). */
-    int gettid();
+    /**
+     * @return the id of the thread that ran the call (a server's thread when offloaded).
+     * @throws SyscallException as {@link #getpid()}.
+     */
+    int gettid() throws SyscallException;
 
-    /** @return the CPU that ran the call (a server's CPU when offloaded). */
-    int schedGetcpu();
+    /**
+     * @return the CPU that ran the call (a server's CPU when offloaded).
+     * @throws SyscallException as {@link #getpid()}.
+     */
+    int schedGetcpu() throws SyscallException;
 
     /**
      * @param fd  file descriptor.

@@ -1,8 +1,10 @@
 package io.offload.api;
 
 /**
- * How a blocking caller waits for its call to complete. Whatever is chosen, a virtual thread spins only briefly
- * (a bounded number of spins) and then parks, so it never holds its carrier.
+ * How a blocking platform-thread caller waits for its call to complete: the user's choice, which the runtime maps
+ * to a wait object (the Disruptor's way: one class per strategy). Whatever is chosen, a virtual thread spins only
+ * briefly (a bounded number of spins, then optional yields) and then parks, so it never holds its carrier. Every
+ * strategy returns only once the call has settled: an interrupt cancels the call and the wait goes on.
  */
 public enum WaitStrategy
 {

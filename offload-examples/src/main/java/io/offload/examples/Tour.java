@@ -132,7 +132,7 @@ public final class Tour
                     (sys, n) -> stat(sys, n, smallPath, statxBuf, smallSize),
                     new Pread((int)dataFd, readBuf));
 
-                final OffloadRuntime.Builder builder = OffloadRuntime.builder()
+                final io.offload.servers.OffloadContext builder = OffloadRuntime.builder()
                     .servers(SyscallClass.FILE, wantServerCpu)
                     .route(SyscallClass.PROCESS, SyscallClass.FILE)
                     .idleStrategy(idle)

@@ -74,7 +74,17 @@ class AsyncExecutorTest
 
                 // a virtual thread parked on a blocking call is woken by the completion thread, which is free
                 final CompletableFuture<Integer> fromVirtual = new CompletableFuture<>();
-                Thread.ofVirtual().start(() -> fromVirtual.complete(runtime.syscalls().getpid()));
+                Thread.ofVirtual().start(() ->
+                {
+                    try
+                    {
+                        fromVirtual.complete(runtime.syscalls().getpid());
+                    }
+                    catch (final SyscallException ex)
+                    {
+                        fromVirtual.completeExceptionally(ex);
+                    }
+                });
                 assertEquals(PID, fromVirtual.get(20, TimeUnit.SECONDS));
                 assertFalse(blocked.isDone());
             }
@@ -111,10 +121,11 @@ class AsyncExecutorTest
     @Test
     void anUnknownExecutorPropertyIsRefused()
     {
-        final String previous = System.setProperty(OffloadRuntime.Builder.ASYNC_EXECUTOR_PROP, "pool");
+        final String previous = System.setProperty(Configuration.ASYNC_EXECUTOR_PROP, "pool");
         try
         {
-            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, OffloadRuntime::builder);
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OffloadRuntime.builder().build());
             assertEquals("unknown offload.async.executor 'pool': use completion (the runtime's completion thread) " +
                 "or virtual (a virtual thread each)", e.getMessage());
         }
@@ -122,11 +133,11 @@ class AsyncExecutorTest
         {
             if (previous == null)
             {
-                System.clearProperty(OffloadRuntime.Builder.ASYNC_EXECUTOR_PROP);
+                System.clearProperty(Configuration.ASYNC_EXECUTOR_PROP);
             }
             else
             {
-                System.setProperty(OffloadRuntime.Builder.ASYNC_EXECUTOR_PROP, previous);
+                System.setProperty(Configuration.ASYNC_EXECUTOR_PROP, previous);
             }
         }
     }

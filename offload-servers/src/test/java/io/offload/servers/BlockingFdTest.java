@@ -93,7 +93,7 @@ class BlockingFdTest
     {
         return OffloadRuntime.builder()
             .unpinnedServers(SyscallClass.FILE, 1)
-            .shutdownTimeout(2, TimeUnit.SECONDS)
+            .shutdownTimeout(java.time.Duration.ofSeconds(2))
             .errorHandler(errors::add)
             .build();
     }

@@ -193,7 +193,7 @@ class FileCallsTest
 
     @ParameterizedTest
     @EnumSource(Route.class)
-    void processCalls(final Route route)
+    void processCalls(final Route route) throws Exception
     {
         final Syscalls sys = sys(route);
         assertEquals(ProcessHandle.current().pid(), sys.getpid());
@@ -203,7 +203,7 @@ class FileCallsTest
     }
 
     @org.junit.jupiter.api.Test
-    void offloadedCallRunsOnAnotherThread()
+    void offloadedCallRunsOnAnotherThread() throws Exception
     {
         assertNotEquals(DirectSyscalls.syscalls().gettid(), runtime.syscalls().gettid(),
             "an offloaded gettid must run on the server's thread");

@@ -45,7 +45,7 @@ class LifecycleTest
     }
 
     @Test
-    void closeLeavesNoThreadBehind()
+    void closeLeavesNoThreadBehind() throws Exception
     {
         final Set<String> before = offloadThreads();
         final OffloadRuntime runtime = OffloadRuntime.builder()
@@ -59,7 +59,7 @@ class LifecycleTest
     }
 
     @Test
-    void serverRunsOnItsCpu()
+    void serverRunsOnItsCpu() throws Exception
     {
         final int cpus = CpuAffinity.allowedCpus().cardinality();
         Assumptions.assumeTrue(CpuAffinity.allowedCpus().get(1), "needs cpu 1, this machine has " + cpus);
@@ -80,7 +80,7 @@ class LifecycleTest
         for (final WaitStrategy strategy : WaitStrategy.values())
         {
             final OffloadRuntime runtime = OffloadRuntime.builder().unpinnedServers(SyscallClass.FILE, 1)
-                .waitStrategy(strategy).ringCapacity(64).maxEntries(1024).shutdownTimeout(2, TimeUnit.SECONDS)
+                .waitStrategy(strategy).ringCapacity(64).maxEntries(1024).shutdownTimeout(java.time.Duration.ofSeconds(2))
                 .build();
             final AtomicLong ok = new AtomicLong();
             final AtomicLong cancelled = new AtomicLong();

@@ -3,7 +3,6 @@ package io.offload.servers;
 import org.agrona.concurrent.AgentRunner;
 
 import java.lang.reflect.Field;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,13 +23,12 @@ public final class ServerKiller
      * @param rolePrefix which servers.
      * @throws Exception if the runners cannot be reached.
      */
-    @SuppressWarnings("unchecked")
     public static void stop(final OffloadRuntime runtime, final String rolePrefix) throws Exception
     {
-        final Field field = OffloadRuntime.class.getDeclaredField("runners");
+        final Field field = OffloadRuntime.class.getDeclaredField("servers");
         field.setAccessible(true);
         int stopped = 0;
-        for (final AgentRunner runner : (List<AgentRunner>)field.get(runtime))
+        for (final AgentRunner runner : ((ServerSet)field.get(runtime)).runners())
         {
             if (runner.agent().roleName().startsWith(rolePrefix))
             {

@@ -232,7 +232,7 @@ public final class PhaseExport
                         return sys.pread(fd, buf, offset[0]);
                     }));
 
-                final OffloadRuntime.Builder builder = OffloadRuntime.builder()
+                final io.offload.servers.OffloadContext builder = OffloadRuntime.builder()
                     .servers(SyscallClass.FILE, twoCpus ? second : -1)
                     .route(SyscallClass.PROCESS, SyscallClass.FILE)
                     .waitStrategy(twoCpus ? WaitStrategy.SPIN : WaitStrategy.SPIN_THEN_PARK)

@@ -4,6 +4,7 @@ import io.offload.api.RawSyscalls;
 import io.offload.api.SyscallClass;
 import io.offload.api.WaitStrategy;
 import io.offload.servers.DirectSyscalls;
+import io.offload.servers.OffloadContext;
 import io.offload.servers.OffloadRuntime;
 
 import java.io.PrintStream;
@@ -35,7 +36,7 @@ final class MixRuns
         Integer serverCpu = null;
         String wait = "-";
         String idle = "-";
-        final OffloadRuntime.Builder builder;
+        final OffloadContext builder;
         switch (layout)
         {
             case "direct" ->
@@ -119,7 +120,7 @@ final class MixRuns
     }
 
     /** One FILE server (PROCESS routed to it) on {@code cpu}; callers spin briefly, then park. */
-    private static OffloadRuntime.Builder fileServer(final int cpu, final String idle)
+    private static OffloadContext fileServer(final int cpu, final String idle)
     {
         return OffloadRuntime.builder().servers(SyscallClass.FILE, cpu).route(SyscallClass.PROCESS, SyscallClass.FILE)
             .idleStrategy(idle).waitStrategy(WaitStrategy.SPIN_THEN_PARK).spinLimit(Workloads.SHARED_SPINS);

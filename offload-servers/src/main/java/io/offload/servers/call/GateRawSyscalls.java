@@ -8,38 +8,44 @@ import io.offload.api.Syscall;
 import io.offload.api.UtsnameDescriptor;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
 
 /**
- * {@link RawSyscalls} over a gate: checks every argument, turns segments into addresses, and returns what the gate
- * returns. Allocates nothing.
+ * {@link RawSyscalls} over a gate: checks every argument, hands the kernel only memory it may touch until the call
+ * settles ({@link CallMemory}), and returns what the gate returns. Allocates nothing.
  */
 public final class GateRawSyscalls implements RawSyscalls
 {
     private final SyscallGate gate;
+    private final CallMemory memory;
     private final long timeoutNanos;
 
     /**
-     * @param gate where the calls go.
+     * @param gate   where the calls go.
+     * @param memory what address the kernel gets for a caller's segment.
      */
-    public GateRawSyscalls(final SyscallGate gate)
+    public GateRawSyscalls(final SyscallGate gate, final CallMemory memory)
     {
-        this(gate, 0);
+        this(gate, memory, 0);
     }
 
     /**
      * @param gate         where the calls go.
+     * @param memory       what address the kernel gets for a caller's segment.
      * @param timeoutNanos limit on each call's wait, or 0 for none.
      */
-    public GateRawSyscalls(final SyscallGate gate, final long timeoutNanos)
+    public GateRawSyscalls(final SyscallGate gate, final CallMemory memory, final long timeoutNanos)
     {
         this.gate = gate;
+        this.memory = memory;
         this.timeoutNanos = timeoutNanos;
     }
 
     @Override
     public RawSyscalls withTimeout(final java.time.Duration timeout)
     {
-        return new GateRawSyscalls(gate, Timeouts.toNanos(timeout));
+        return new GateRawSyscalls(gate, memory, Timeouts.toNanos(timeout));
     }
 
     /**
@@ -56,6 +62,14 @@ public final class GateRawSyscalls implements RawSyscalls
     public SyscallGate gate()
     {
         return gate;
+    }
+
+    /**
+     * @return what address the kernel gets for a caller's segment.
+     */
+    public CallMemory memory()
+    {
+        return memory;
     }
 
     @Override
@@ -85,71 +99,91 @@ public final class GateRawSyscalls implements RawSyscalls
     @Override
     public long read(final int fd, final MemorySegment buf)
     {
-        return gate.call(Syscall.READ, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0, 0, timeoutNanos);
+        NativeBuffers.writableAddress(buf, "buf");
+        return memory.into(gate, Syscall.READ, fd, buf, buf.byteSize(), 0, timeoutNanos);
     }
 
     @Override
     public long read(final int fd, final MemorySegment buf, final long length)
     {
-        return gate.call(Syscall.READ, fd, NativeBuffers.address(buf, length, "buf"), length, 0, 0, 0, timeoutNanos);
+        NativeBuffers.writableAddress(buf, length, "buf");
+        return memory.into(gate, Syscall.READ, fd, buf, length, 0, timeoutNanos);
     }
 
     @Override
     public long write(final int fd, final MemorySegment buf)
     {
-        return gate.call(Syscall.WRITE, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0, 0, timeoutNanos);
+        NativeBuffers.address(buf, "buf");
+        return memory.from(gate, Syscall.WRITE, fd, buf, 0, buf.byteSize(), 0, timeoutNanos);
     }
 
     @Override
     public long write(final int fd, final MemorySegment buf, final long length)
     {
-        return gate.call(Syscall.WRITE, fd, NativeBuffers.address(buf, length, "buf"), length, 0, 0, 0, timeoutNanos);
+        NativeBuffers.address(buf, length, "buf");
+        return memory.from(gate, Syscall.WRITE, fd, buf, 0, length, 0, timeoutNanos);
     }
 
     @Override
     public long pread(final int fd, final MemorySegment buf, final long offset)
     {
-        return gate.call(Syscall.PREAD, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(),
-            NativeBuffers.fileOffset(offset, "offset"), 0, 0, timeoutNanos);
+        NativeBuffers.writableAddress(buf, "buf");
+        NativeBuffers.fileOffset(offset, "offset");
+        return memory.into(gate, Syscall.PREAD, fd, buf, buf.byteSize(), offset, timeoutNanos);
     }
 
     @Override
     public long pread(final int fd, final MemorySegment buf, final long length, final long offset)
     {
-        return gate.call(Syscall.PREAD, fd, NativeBuffers.address(buf, length, "buf"), length,
-            NativeBuffers.fileOffset(offset, "offset"), 0, 0, timeoutNanos);
+        NativeBuffers.writableAddress(buf, length, "buf");
+        NativeBuffers.fileOffset(offset, "offset");
+        return memory.into(gate, Syscall.PREAD, fd, buf, length, offset, timeoutNanos);
     }
 
     @Override
     public long pwrite(final int fd, final MemorySegment buf, final long offset)
     {
-        return gate.call(Syscall.PWRITE, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(),
-            NativeBuffers.fileOffset(offset, "offset"), 0, 0, timeoutNanos);
+        NativeBuffers.address(buf, "buf");
+        NativeBuffers.fileOffset(offset, "offset");
+        return memory.from(gate, Syscall.PWRITE, fd, buf, 0, buf.byteSize(), offset, timeoutNanos);
     }
 
     @Override
     public long pwrite(final int fd, final MemorySegment buf, final long length, final long offset)
     {
-        return gate.call(Syscall.PWRITE, fd, NativeBuffers.address(buf, length, "buf"), length,
-            NativeBuffers.fileOffset(offset, "offset"), 0, 0, timeoutNanos);
+        NativeBuffers.address(buf, length, "buf");
+        NativeBuffers.fileOffset(offset, "offset");
+        return memory.from(gate, Syscall.PWRITE, fd, buf, 0, length, offset, timeoutNanos);
     }
 
     @Override
     public long readv(final int fd, final IoVector vectors)
     {
-        return gate.call(Syscall.READV, fd, checkedIov(vectors), vectors.count(), 0, 0, 0, timeoutNanos);
+        checkVectors(vectors).checkWritable();
+        return memory.vector(gate, Syscall.READV, fd, vectors, timeoutNanos);
     }
 
     @Override
     public long writev(final int fd, final IoVector vectors)
     {
-        return gate.call(Syscall.WRITEV, fd, checkedIov(vectors), vectors.count(), 0, 0, 0, timeoutNanos);
+        return memory.vector(gate, Syscall.WRITEV, fd, checkVectors(vectors), timeoutNanos);
     }
 
     @Override
     public long openat(final int dirfd, final MemorySegment path, final int flags, final int mode)
     {
-        return gate.call(Syscall.OPENAT, dirfd, NativeBuffers.cString(path, "path"), flags, mode, 0, 0, timeoutNanos);
+        NativeBuffers.cString(path, "path");
+        final Bounce pathBounce = bouncePath(path);
+        try
+        {
+            return gate.call(Syscall.OPENAT, dirfd, CallMemory.address(path, pathBounce), flags, mode, 0, 0,
+                timeoutNanos);
+        }
+        finally
+        {
+            memory.release(pathBounce);
+            Reference.reachabilityFence(path);
+        }
     }
 
     @Override
@@ -162,9 +196,28 @@ public final class GateRawSyscalls implements RawSyscalls
     public long statx(final int dirfd, final MemorySegment path, final int flags, final int mask,
         final MemorySegment statx)
     {
-        final long pathAddress = NativeBuffers.cString(path, "path");
-        final long statxAddress = NativeBuffers.address(statx, StatxDescriptor.LENGTH, "statx");
-        return gate.call(Syscall.STATX, dirfd, pathAddress, flags, mask, statxAddress, 0, timeoutNanos);
+        NativeBuffers.cString(path, "path");
+        NativeBuffers.writableAddress(statx, StatxDescriptor.LENGTH, "statx");
+        final Bounce pathBounce = bouncePath(path);
+        Bounce statxBounce = null;
+        try
+        {
+            statxBounce = memory.bounceFor(statx, StatxDescriptor.LENGTH, 0, "statx");
+            final long result = gate.call(Syscall.STATX, dirfd, CallMemory.address(path, pathBounce), flags, mask,
+                CallMemory.address(statx, statxBounce), 0, timeoutNanos);
+            if (result >= 0)
+            {
+                CallMemory.copyOut(statxBounce, statx, StatxDescriptor.LENGTH);
+            }
+            return result;
+        }
+        finally
+        {
+            memory.release(pathBounce);
+            memory.release(statxBounce);
+            Reference.reachabilityFence(path);
+            Reference.reachabilityFence(statx);
+        }
     }
 
     @Override
@@ -194,36 +247,82 @@ public final class GateRawSyscalls implements RawSyscalls
     @Override
     public long getdents64(final int fd, final MemorySegment buf)
     {
-        return gate.call(Syscall.GETDENTS64, fd, NativeBuffers.address(buf, "buf"), buf.byteSize(), 0, 0, 0, timeoutNanos);
+        NativeBuffers.writableAddress(buf, "buf");
+        return memory.into(gate, Syscall.GETDENTS64, fd, buf, buf.byteSize(), 0, timeoutNanos);
     }
 
     @Override
     public long unlinkat(final int dirfd, final MemorySegment path, final int flags)
     {
-        return gate.call(Syscall.UNLINKAT, dirfd, NativeBuffers.cString(path, "path"), flags, 0, 0, 0, timeoutNanos);
+        return pathCall(Syscall.UNLINKAT, dirfd, path, flags);
     }
 
     @Override
     public long mkdirat(final int dirfd, final MemorySegment path, final int mode)
     {
-        return gate.call(Syscall.MKDIRAT, dirfd, NativeBuffers.cString(path, "path"), mode, 0, 0, 0, timeoutNanos);
+        return pathCall(Syscall.MKDIRAT, dirfd, path, mode);
+    }
+
+    private long pathCall(final Syscall syscall, final int dirfd, final MemorySegment path, final int a2)
+    {
+        NativeBuffers.cString(path, "path");
+        final Bounce pathBounce = bouncePath(path);
+        try
+        {
+            return gate.call(syscall, dirfd, CallMemory.address(path, pathBounce), a2, 0, 0, 0, timeoutNanos);
+        }
+        finally
+        {
+            memory.release(pathBounce);
+            Reference.reachabilityFence(path);
+        }
     }
 
     @Override
     public long renameat(final int oldDirfd, final MemorySegment oldPath, final int newDirfd,
         final MemorySegment newPath)
     {
-        final long oldAddress = NativeBuffers.cString(oldPath, "oldPath");
-        final long newAddress = NativeBuffers.cString(newPath, "newPath");
-        return gate.call(Syscall.RENAMEAT, oldDirfd, oldAddress, newDirfd, newAddress, 0, 0, timeoutNanos);
+        NativeBuffers.cString(oldPath, "oldPath");
+        NativeBuffers.cString(newPath, "newPath");
+        final Bounce oldBounce = bouncePath(oldPath);
+        Bounce newBounce = null;
+        try
+        {
+            newBounce = bouncePath(newPath);
+            return gate.call(Syscall.RENAMEAT, oldDirfd, CallMemory.address(oldPath, oldBounce), newDirfd,
+                CallMemory.address(newPath, newBounce), 0, 0, timeoutNanos);
+        }
+        finally
+        {
+            memory.release(oldBounce);
+            memory.release(newBounce);
+            Reference.reachabilityFence(oldPath);
+            Reference.reachabilityFence(newPath);
+        }
     }
 
     @Override
     public long readlinkat(final int dirfd, final MemorySegment path, final MemorySegment buf)
     {
-        final long pathAddress = NativeBuffers.cString(path, "path");
-        return gate.call(Syscall.READLINKAT, dirfd, pathAddress, NativeBuffers.address(buf, "buf"), buf.byteSize(),
-            0, 0, timeoutNanos);
+        NativeBuffers.cString(path, "path");
+        NativeBuffers.writableAddress(buf, "buf");
+        final Bounce pathBounce = bouncePath(path);
+        Bounce bufBounce = null;
+        try
+        {
+            bufBounce = memory.bounceFor(buf, buf.byteSize(), 0, "buf");
+            final long result = gate.call(Syscall.READLINKAT, dirfd, CallMemory.address(path, pathBounce),
+                CallMemory.address(buf, bufBounce), buf.byteSize(), 0, 0, timeoutNanos);
+            CallMemory.copyOut(bufBounce, buf, result);
+            return result;
+        }
+        finally
+        {
+            memory.release(pathBounce);
+            memory.release(bufBounce);
+            Reference.reachabilityFence(path);
+            Reference.reachabilityFence(buf);
+        }
     }
 
     @Override
@@ -242,8 +341,24 @@ public final class GateRawSyscalls implements RawSyscalls
     @Override
     public long pipe2(final MemorySegment fds, final int flags)
     {
-        final long fdsAddress = CallArguments.writable(fds, CallArguments.PIPE_FDS_LENGTH, "fds");
-        return gate.call(Syscall.PIPE2, fdsAddress, CallArguments.pipe2Flags(flags), 0, 0, 0, 0, timeoutNanos);
+        CallArguments.writable(fds, CallArguments.PIPE_FDS_LENGTH, "fds");
+        final int checkedFlags = CallArguments.pipe2Flags(flags);
+        final Bounce bounce = memory.bounceFor(fds, CallArguments.PIPE_FDS_LENGTH, 0, "fds");
+        try
+        {
+            final long result = gate.call(Syscall.PIPE2, CallMemory.address(fds, bounce), checkedFlags, 0, 0, 0, 0,
+                timeoutNanos);
+            if (result >= 0)
+            {
+                CallMemory.copyOut(bounce, fds, CallArguments.PIPE_FDS_LENGTH);
+            }
+            return result;
+        }
+        finally
+        {
+            memory.release(bounce);
+            Reference.reachabilityFence(fds);
+        }
     }
 
     @Override
@@ -256,22 +371,60 @@ public final class GateRawSyscalls implements RawSyscalls
     @Override
     public long memfdCreate(final MemorySegment name, final int flags)
     {
-        return gate.call(Syscall.MEMFD_CREATE, NativeBuffers.cString(name, "name"), flags, 0, 0, 0, 0, timeoutNanos);
+        NativeBuffers.cString(name, "name");
+        final Bounce bounce = bouncePath(name);
+        try
+        {
+            return gate.call(Syscall.MEMFD_CREATE, CallMemory.address(name, bounce), flags, 0, 0, 0, 0,
+                timeoutNanos);
+        }
+        finally
+        {
+            memory.release(bounce);
+            Reference.reachabilityFence(name);
+        }
     }
 
     @Override
     public long uname(final MemorySegment utsname)
     {
-        final long address = CallArguments.writable(utsname, UtsnameDescriptor.LENGTH, "utsname");
-        return gate.call(Syscall.UNAME, address, 0, 0, 0, 0, 0, timeoutNanos);
+        CallArguments.writable(utsname, UtsnameDescriptor.LENGTH, "utsname");
+        final Bounce bounce = memory.bounceFor(utsname, UtsnameDescriptor.LENGTH, 0, "utsname");
+        try
+        {
+            final long result = gate.call(Syscall.UNAME, CallMemory.address(utsname, bounce), 0, 0, 0, 0, 0,
+                timeoutNanos);
+            if (result >= 0)
+            {
+                CallMemory.copyOut(bounce, utsname, UtsnameDescriptor.LENGTH);
+            }
+            return result;
+        }
+        finally
+        {
+            memory.release(bounce);
+            Reference.reachabilityFence(utsname);
+        }
     }
 
     @Override
     public long getrandom(final MemorySegment buf, final int flags)
     {
-        final long address = CallArguments.writable(buf, "buf");
-        return gate.call(Syscall.GETRANDOM, address, buf.byteSize(), CallArguments.getrandomFlags(flags), 0, 0, 0,
-            timeoutNanos);
+        CallArguments.writable(buf, "buf");
+        final int checkedFlags = CallArguments.getrandomFlags(flags);
+        final Bounce bounce = memory.bounceFor(buf, buf.byteSize(), 0, "buf");
+        try
+        {
+            final long result = gate.call(Syscall.GETRANDOM, CallMemory.address(buf, bounce), buf.byteSize(),
+                checkedFlags, 0, 0, 0, timeoutNanos);
+            CallMemory.copyOut(bounce, buf, result);
+            return result;
+        }
+        finally
+        {
+            memory.release(bounce);
+            Reference.reachabilityFence(buf);
+        }
     }
 
     @Override
@@ -284,46 +437,117 @@ public final class GateRawSyscalls implements RawSyscalls
     public long copyFileRange(final int fdIn, final MemorySegment offIn, final int fdOut, final MemorySegment offOut,
         final long length, final int flags)
     {
-        final long inAddress = optionalOffset(offIn, "offIn");
-        final long outAddress = optionalOffset(offOut, "offOut");
+        final boolean hasIn = !isNull(offIn);
+        final boolean hasOut = !isNull(offOut);
+        if (hasIn)
+        {
+            NativeBuffers.writableAddress(offIn, Long.BYTES, "offIn");
+        }
+        if (hasOut)
+        {
+            NativeBuffers.writableAddress(offOut, Long.BYTES, "offOut");
+        }
         if (length < 0)
         {
             throw new IllegalArgumentException("length must be >= 0, got " + length);
         }
-        return gate.call(Syscall.COPY_FILE_RANGE, fdIn, inAddress, fdOut, outAddress, length, flags, timeoutNanos);
+        // the kernel reads and advances both offsets: copied in before, out after
+        final Bounce inBounce = hasIn ? memory.bounceFor(offIn, Long.BYTES, Long.BYTES, "offIn") : null;
+        Bounce outBounce = null;
+        try
+        {
+            outBounce = hasOut ? memory.bounceFor(offOut, Long.BYTES, Long.BYTES, "offOut") : null;
+            final long result = gate.call(Syscall.COPY_FILE_RANGE, fdIn, hasIn ? CallMemory.address(offIn, inBounce) : 0,
+                fdOut, hasOut ? CallMemory.address(offOut, outBounce) : 0, length, flags, timeoutNanos);
+            if (result >= 0)
+            {
+                CallMemory.copyOut(inBounce, offIn, Long.BYTES);
+                CallMemory.copyOut(outBounce, offOut, Long.BYTES);
+            }
+            return result;
+        }
+        finally
+        {
+            memory.release(inBounce);
+            memory.release(outBounce);
+            Reference.reachabilityFence(offIn);
+            Reference.reachabilityFence(offOut);
+        }
     }
 
     @Override
     public long symlinkat(final MemorySegment target, final int newDirfd, final MemorySegment linkPath)
     {
-        final long targetAddress = NativeBuffers.cString(target, "target");
-        final long linkAddress = NativeBuffers.cString(linkPath, "linkPath");
-        return gate.call(Syscall.SYMLINKAT, targetAddress, newDirfd, linkAddress, 0, 0, 0, timeoutNanos);
+        NativeBuffers.cString(target, "target");
+        NativeBuffers.cString(linkPath, "linkPath");
+        final Bounce targetBounce = bouncePath(target);
+        Bounce linkBounce = null;
+        try
+        {
+            linkBounce = bouncePath(linkPath);
+            return gate.call(Syscall.SYMLINKAT, CallMemory.address(target, targetBounce), newDirfd,
+                CallMemory.address(linkPath, linkBounce), 0, 0, 0, timeoutNanos);
+        }
+        finally
+        {
+            memory.release(targetBounce);
+            memory.release(linkBounce);
+            Reference.reachabilityFence(target);
+            Reference.reachabilityFence(linkPath);
+        }
     }
 
     @Override
     public long faccessat(final int dirfd, final MemorySegment path, final int mode, final int flags)
     {
-        return gate.call(Syscall.FACCESSAT, dirfd, NativeBuffers.cString(path, "path"), mode, flags, 0, 0,
-            timeoutNanos);
-    }
-
-    /** A {@code loff_t *} argument: NULL, or a live native segment of at least 8 bytes. */
-    private static long optionalOffset(final MemorySegment offset, final String name)
-    {
-        if (offset != null && offset.isNative() && offset.address() == 0 && offset.byteSize() == 0)
+        NativeBuffers.cString(path, "path");
+        final Bounce pathBounce = bouncePath(path);
+        try
         {
-            return 0; // MemorySegment.NULL: the call uses and advances the file position
+            return gate.call(Syscall.FACCESSAT, dirfd, CallMemory.address(path, pathBounce), mode, flags, 0, 0,
+                timeoutNanos);
         }
-        return NativeBuffers.address(offset, Long.BYTES, name);
+        finally
+        {
+            memory.release(pathBounce);
+            Reference.reachabilityFence(path);
+        }
     }
 
-    private static long checkedIov(final IoVector vectors)
+    /** MemorySegment.NULL (or null) for a {@code loff_t *} argument: the call uses and advances the file position. */
+    private static boolean isNull(final MemorySegment offset)
+    {
+        return offset == null || offset.isNative() && offset.address() == 0 && offset.byteSize() == 0;
+    }
+
+    /**
+     * @return a bounce buffer holding the path and its NUL, or null if the path's own memory may go to the kernel.
+     */
+    private Bounce bouncePath(final MemorySegment path)
+    {
+        return memory.needsBounce(path, "path") ?
+            memory.bounceFor(path, path.byteSize(), terminatedLength(path), "path") : null;
+    }
+
+    private static long terminatedLength(final MemorySegment path)
+    {
+        final long size = path.byteSize();
+        for (long i = 0; i < size; i++)
+        {
+            if (path.get(ValueLayout.JAVA_BYTE, i) == 0)
+            {
+                return i + 1;
+            }
+        }
+        return size; // checked before: not reached
+    }
+
+    private static IoVector checkVectors(final IoVector vectors)
     {
         if (vectors == null)
         {
             throw new IllegalArgumentException("vectors is null: pass an IoVector");
         }
-        return vectors.checkedAddress();
+        return vectors;
     }
 }

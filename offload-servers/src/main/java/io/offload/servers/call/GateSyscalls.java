@@ -20,18 +20,20 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@link Syscalls} over the raw calls: throws {@link SyscallException} for -errno, converts paths and ByteBuffers.
- * Paths and stat buffers take a confined arena per call; the raw path is the one for allocation-free loops.
+ * Paths and stat buffers take a confined arena per call; the raw path is the one for allocation-free loops. The calls
+ * on an fd allocate nothing when they succeed: the words of an error message are built only for a failure.
  */
 public final class GateSyscalls implements Syscalls
 {
     private final GateRawSyscalls raw;
 
     /**
-     * @param gate where the calls go.
+     * @param gate   where the calls go.
+     * @param memory what address the kernel gets for a caller's segment.
      */
-    public GateSyscalls(final SyscallGate gate)
+    public GateSyscalls(final SyscallGate gate, final CallMemory memory)
     {
-        this(new GateRawSyscalls(gate));
+        this(new GateRawSyscalls(gate, memory));
     }
 
     private GateSyscalls(final GateRawSyscalls raw)
@@ -42,7 +44,7 @@ public final class GateSyscalls implements Syscalls
     @Override
     public Syscalls withTimeout(final java.time.Duration timeout)
     {
-        return new GateSyscalls(new GateRawSyscalls(raw.gate(), Timeouts.toNanos(timeout)));
+        return new GateSyscalls(new GateRawSyscalls(raw.gate(), raw.memory(), Timeouts.toNanos(timeout)));
     }
 
     @Override
@@ -51,60 +53,78 @@ public final class GateSyscalls implements Syscalls
         return raw;
     }
 
-    private long check(final Syscall syscall, final long result, final String detail) throws SyscallException
+    private long check(final Syscall syscall, final long result) throws SyscallException
     {
         if (result < 0)
         {
-            final int errno = (int)-result;
-            final String why = raw.gate().explain(syscall, errno);
-            throw new SyscallException(syscall, errno, why == null ? detail : detail + "; " + why);
+            throw failure(syscall, result, null);
         }
         return result;
     }
 
-    private int checkInt(final Syscall syscall, final long result) throws IllegalStateException
+    private long check(final Syscall syscall, final long result, final int fd) throws SyscallException
     {
         if (result < 0)
         {
-            throw new IllegalStateException(syscall.cName() + " failed with errno " + -result);
+            throw failure(syscall, result, "fd=" + fd);
         }
-        return (int)result;
+        return result;
+    }
+
+    private long check(final Syscall syscall, final long result, final String path) throws SyscallException
+    {
+        if (result < 0)
+        {
+            throw failure(syscall, result, "\"" + path + "\"");
+        }
+        return result;
+    }
+
+    /**
+     * One rule for every failed call: SyscallException with the call, the errno, what it was called on and, where
+     * the gate knows one, why (refused by back-pressure, runtime closed).
+     */
+    private SyscallException failure(final Syscall syscall, final long result, final String detail)
+    {
+        final int errno = (int)-result;
+        final String why = raw.gate().explain(syscall, errno);
+        return new SyscallException(syscall, errno, why == null ? detail : detail == null ? why : detail + "; " + why);
     }
 
     @Override
-    public int getpid()
+    public int getpid() throws SyscallException
     {
-        return checkInt(Syscall.GETPID, raw.getpid());
+        return (int)check(Syscall.GETPID, raw.getpid());
     }
 
     @Override
-    public int getppid()
+    public int getppid() throws SyscallException
     {
-        return checkInt(Syscall.GETPPID, raw.getppid());
+        return (int)check(Syscall.GETPPID, raw.getppid());
     }
 
     @Override
-    public int gettid()
+    public int gettid() throws SyscallException
     {
-        return checkInt(Syscall.GETTID, raw.gettid());
+        return (int)check(Syscall.GETTID, raw.gettid());
     }
 
     @Override
-    public int schedGetcpu()
+    public int schedGetcpu() throws SyscallException
     {
-        return checkInt(Syscall.SCHED_GETCPU, raw.schedGetcpu());
+        return (int)check(Syscall.SCHED_GETCPU, raw.schedGetcpu());
     }
 
     @Override
     public long read(final int fd, final MemorySegment buf) throws SyscallException
     {
-        return check(Syscall.READ, raw.read(fd, buf), "fd=" + fd);
+        return check(Syscall.READ, raw.read(fd, buf), fd);
     }
 
     @Override
     public long read(final int fd, final ByteBuffer buf) throws SyscallException
     {
-        final long n = check(Syscall.READ, raw.read(fd, NativePaths.remaining(buf)), "fd=" + fd);
+        final long n = check(Syscall.READ, raw.read(fd, NativePaths.remaining(buf)), fd);
         buf.position(buf.position() + (int)n);
         return n;
     }
@@ -112,13 +132,13 @@ public final class GateSyscalls implements Syscalls
     @Override
     public long write(final int fd, final MemorySegment buf) throws SyscallException
     {
-        return check(Syscall.WRITE, raw.write(fd, buf), "fd=" + fd);
+        return check(Syscall.WRITE, raw.write(fd, buf), fd);
     }
 
     @Override
     public long write(final int fd, final ByteBuffer buf) throws SyscallException
     {
-        final long n = check(Syscall.WRITE, raw.write(fd, NativePaths.remaining(buf)), "fd=" + fd);
+        final long n = check(Syscall.WRITE, raw.write(fd, NativePaths.remaining(buf)), fd);
         buf.position(buf.position() + (int)n);
         return n;
     }
@@ -126,13 +146,13 @@ public final class GateSyscalls implements Syscalls
     @Override
     public long pread(final int fd, final MemorySegment buf, final long offset) throws SyscallException
     {
-        return check(Syscall.PREAD, raw.pread(fd, buf, offset), "fd=" + fd);
+        return check(Syscall.PREAD, raw.pread(fd, buf, offset), fd);
     }
 
     @Override
     public long pread(final int fd, final ByteBuffer buf, final long offset) throws SyscallException
     {
-        final long n = check(Syscall.PREAD, raw.pread(fd, NativePaths.remaining(buf), offset), "fd=" + fd);
+        final long n = check(Syscall.PREAD, raw.pread(fd, NativePaths.remaining(buf), offset), fd);
         buf.position(buf.position() + (int)n);
         return n;
     }
@@ -140,13 +160,13 @@ public final class GateSyscalls implements Syscalls
     @Override
     public long pwrite(final int fd, final MemorySegment buf, final long offset) throws SyscallException
     {
-        return check(Syscall.PWRITE, raw.pwrite(fd, buf, offset), "fd=" + fd);
+        return check(Syscall.PWRITE, raw.pwrite(fd, buf, offset), fd);
     }
 
     @Override
     public long pwrite(final int fd, final ByteBuffer buf, final long offset) throws SyscallException
     {
-        final long n = check(Syscall.PWRITE, raw.pwrite(fd, NativePaths.remaining(buf), offset), "fd=" + fd);
+        final long n = check(Syscall.PWRITE, raw.pwrite(fd, NativePaths.remaining(buf), offset), fd);
         buf.position(buf.position() + (int)n);
         return n;
     }
@@ -154,13 +174,13 @@ public final class GateSyscalls implements Syscalls
     @Override
     public long readv(final int fd, final IoVector vectors) throws SyscallException
     {
-        return check(Syscall.READV, raw.readv(fd, vectors), "fd=" + fd);
+        return check(Syscall.READV, raw.readv(fd, vectors), fd);
     }
 
     @Override
     public long writev(final int fd, final IoVector vectors) throws SyscallException
     {
-        return check(Syscall.WRITEV, raw.writev(fd, vectors), "fd=" + fd);
+        return check(Syscall.WRITEV, raw.writev(fd, vectors), fd);
     }
 
     @Override
@@ -175,14 +195,14 @@ public final class GateSyscalls implements Syscalls
         try (Arena arena = Arena.ofConfined())
         {
             return (int)check(Syscall.OPENAT,
-                raw.openat(dirfd, NativePaths.path(arena, path, "path"), flags, mode), "\"" + path + "\"");
+                raw.openat(dirfd, NativePaths.path(arena, path, "path"), flags, mode), path);
         }
     }
 
     @Override
     public void close(final int fd) throws SyscallException
     {
-        check(Syscall.CLOSE, raw.close(fd), "fd=" + fd);
+        check(Syscall.CLOSE, raw.close(fd), fd);
     }
 
     @Override
@@ -192,7 +212,7 @@ public final class GateSyscalls implements Syscalls
         {
             final MemorySegment statx = arena.allocate(StatxDescriptor.LENGTH, 8);
             check(Syscall.STATX, raw.statx(LinuxConstants.AT_FDCWD, NativePaths.path(arena, path, "path"), 0,
-                LinuxConstants.STATX_BASIC_STATS, statx), "\"" + path + "\"");
+                LinuxConstants.STATX_BASIC_STATS, statx), path);
             return StatxDescriptor.toFileStat(statx);
         }
     }
@@ -204,7 +224,7 @@ public final class GateSyscalls implements Syscalls
         {
             final MemorySegment statx = arena.allocate(StatxDescriptor.LENGTH, 8);
             check(Syscall.STATX, raw.statx(fd, arena.allocateFrom(""), LinuxConstants.AT_EMPTY_PATH,
-                LinuxConstants.STATX_BASIC_STATS, statx), "fd=" + fd);
+                LinuxConstants.STATX_BASIC_STATS, statx), fd);
             return StatxDescriptor.toFileStat(statx);
         }
     }
@@ -212,31 +232,31 @@ public final class GateSyscalls implements Syscalls
     @Override
     public long lseek(final int fd, final long offset, final int whence) throws SyscallException
     {
-        return check(Syscall.LSEEK, raw.lseek(fd, offset, whence), "fd=" + fd);
+        return check(Syscall.LSEEK, raw.lseek(fd, offset, whence), fd);
     }
 
     @Override
     public void fsync(final int fd) throws SyscallException
     {
-        check(Syscall.FSYNC, raw.fsync(fd), "fd=" + fd);
+        check(Syscall.FSYNC, raw.fsync(fd), fd);
     }
 
     @Override
     public void fdatasync(final int fd) throws SyscallException
     {
-        check(Syscall.FDATASYNC, raw.fdatasync(fd), "fd=" + fd);
+        check(Syscall.FDATASYNC, raw.fdatasync(fd), fd);
     }
 
     @Override
     public void ftruncate(final int fd, final long length) throws SyscallException
     {
-        check(Syscall.FTRUNCATE, raw.ftruncate(fd, length), "fd=" + fd);
+        check(Syscall.FTRUNCATE, raw.ftruncate(fd, length), fd);
     }
 
     @Override
     public long getdents64(final int fd, final MemorySegment buf) throws SyscallException
     {
-        return check(Syscall.GETDENTS64, raw.getdents64(fd, buf), "fd=" + fd);
+        return check(Syscall.GETDENTS64, raw.getdents64(fd, buf), fd);
     }
 
     @Override
@@ -256,7 +276,7 @@ public final class GateSyscalls implements Syscalls
         try (Arena arena = Arena.ofConfined())
         {
             check(Syscall.UNLINKAT, raw.unlinkat(LinuxConstants.AT_FDCWD, NativePaths.path(arena, path, "path"),
-                flags), "\"" + path + "\"");
+                flags), path);
         }
     }
 
@@ -266,7 +286,7 @@ public final class GateSyscalls implements Syscalls
         try (Arena arena = Arena.ofConfined())
         {
             check(Syscall.MKDIRAT, raw.mkdirat(LinuxConstants.AT_FDCWD, NativePaths.path(arena, path, "path"), mode),
-                "\"" + path + "\"");
+                path);
         }
     }
 
@@ -277,7 +297,7 @@ public final class GateSyscalls implements Syscalls
         {
             check(Syscall.RENAMEAT, raw.renameat(LinuxConstants.AT_FDCWD, NativePaths.path(arena, oldPath, "oldPath"),
                 LinuxConstants.AT_FDCWD, NativePaths.path(arena, newPath, "newPath")),
-                "\"" + oldPath + "\" -> \"" + newPath + "\"");
+                oldPath + "\" -> \"" + newPath);
         }
     }
 
@@ -357,8 +377,7 @@ public final class GateSyscalls implements Syscalls
             // one byte more than the longest answer: a result that fills the buffer was cut
             final MemorySegment target = arena.allocate(READLINK_MAX + 1);
             final long n = check(Syscall.READLINKAT,
-                raw.readlinkat(LinuxConstants.AT_FDCWD, NativePaths.path(arena, path, "path"), target),
-                "\"" + path + "\"");
+                raw.readlinkat(LinuxConstants.AT_FDCWD, NativePaths.path(arena, path, "path"), target), path);
             if (n > READLINK_MAX)
             {
                 throw new SyscallException(Syscall.READLINKAT, Errno.ENAMETOOLONG,

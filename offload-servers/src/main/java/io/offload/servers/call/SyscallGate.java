@@ -23,6 +23,19 @@ public interface SyscallGate
     long call(Syscall syscall, long a0, long a1, long a2, long a3, long a4, long a5, long timeoutNanos);
 
     /**
+     * Close an fd that the socket API opened: at the server that owns the socket (where its waiters wait, so they
+     * complete with EBADF before the fd goes), or on the caller where sockets run inline. Whatever CLOSE's own
+     * route.
+     *
+     * @param fd the socket.
+     * @return 0, or -errno.
+     */
+    default long closeSocket(final int fd)
+    {
+        return call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
      * @param syscall a call that failed with {@code errno}.
      * @param errno   its errno.
      * @return extra words for the exception message (e.g. "runtime closed"), or null.

@@ -2,7 +2,6 @@ package io.offload.servers.jmx;
 
 import io.offload.api.RuntimeStats;
 import io.offload.api.ServerStats;
-import io.offload.servers.OffloadRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The id is a counter per JVM ({@code "0"}, {@code "1"}...): server thread names repeat across runtimes, so the
  * id keeps two runtimes' names apart. Where a copy of offload loaded by another class loader already took an id,
  * the next free one is used. Monitoring must never stop a runtime from starting: a registration that fails is
- * logged and undone, and the runtime runs without MBeans. {@code -Doffload.jmx=false} registers none.
+ * logged and undone, and the runtime runs without MBeans. {@code -Doffload.jmx=false} makes the runtime register
+ * none. The MBeans reach the runtime only through a {@link RuntimeControl}.
  */
 public final class OffloadMBeans
 {
@@ -60,14 +60,10 @@ public final class OffloadMBeans
      * Register a runtime's MBeans on the platform MBeanServer.
      *
      * @param runtime a started runtime.
-     * @return its MBeans, or null if {@code offload.jmx} is false or registration failed (logged).
+     * @return its MBeans, or null if registration failed (logged).
      */
-    public static OffloadMBeans register(final OffloadRuntime runtime)
+    public static OffloadMBeans register(final RuntimeControl runtime)
     {
-        if (!Boolean.parseBoolean(System.getProperty(ENABLED_PROP, "true")))
-        {
-            return null;
-        }
         try
         {
             return register(runtime, ManagementFactory.getPlatformMBeanServer(),
@@ -89,7 +85,7 @@ public final class OffloadMBeans
      * @return its MBeans.
      * @throws JMException if one could not be registered, or no free id was found.
      */
-    static OffloadMBeans register(final OffloadRuntime runtime, final MBeanServer server, final long maxAgeNanos)
+    static OffloadMBeans register(final RuntimeControl runtime, final MBeanServer server, final long maxAgeNanos)
         throws JMException
     {
         final StatsCache cache = new StatsCache(runtime::stats, maxAgeNanos);
@@ -142,9 +138,9 @@ public final class OffloadMBeans
     }
 
     /**
-     * Unregister a runtime's MBeans, if it has any. For {@link OffloadRuntime#close()}.
+     * Unregister a runtime's MBeans, if it has any. For the runtime's close().
      *
-     * @param beans what {@link #register(OffloadRuntime)} returned, or null.
+     * @param beans what {@link #register(RuntimeControl)} returned, or null.
      * @throws IllegalStateException if one could not be unregistered (the others still are).
      */
     public static void unregister(final OffloadMBeans beans)

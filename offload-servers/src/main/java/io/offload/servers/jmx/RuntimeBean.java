@@ -5,7 +5,6 @@ import io.offload.api.Phase;
 import io.offload.api.PhaseRecording;
 import io.offload.api.RuntimeStats;
 import io.offload.api.ServerStats;
-import io.offload.servers.OffloadRuntime;
 
 import javax.management.ObjectName;
 import java.util.ArrayList;
@@ -17,12 +16,12 @@ import java.util.List;
  */
 final class RuntimeBean implements OffloadRuntimeMXBean
 {
-    private final OffloadRuntime runtime;
+    private final RuntimeControl runtime;
     private final String id;
     private final StatsCache cache;
     private final ObjectName[] servers;
 
-    RuntimeBean(final OffloadRuntime runtime, final String id, final StatsCache cache, final ObjectName[] servers)
+    RuntimeBean(final RuntimeControl runtime, final String id, final StatsCache cache, final ObjectName[] servers)
     {
         this.runtime = runtime;
         this.id = id;

@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Carriers, and the choice made for them: Java gives no public way to name the carrier a virtual thread runs on,
  * so the executor cannot know which carriers are already confined. It sets the carrier's CPUs at the start of
  * every task: one {@code sched_setaffinity} per task, always correct whatever else changed the carrier's CPUs.
- * {@code AppThreadsTest} prints what it costs: on the 2-core development machine, 0.7 us a call when idle and 5
- * to 30 us when the machine is loaded, in the range of starting a virtual thread, so an empty task costs up to
- * twice as much; a task that does real work hardly notices. The alternative, remembering confined carriers by
+ * {@code AppThreadsTest} prints what it costs (about what starting a virtual thread costs: an empty task may cost
+ * twice as much, a task that does real work hardly notices; the figures are in {@code jmh-bench/README.md},
+ * "Application threads: AppThreads"). The alternative, remembering confined carriers by
  * their kernel thread id ({@code gettid}, itself a system call of a fifth of that cost), was not taken: thread ids
  * are reused, and a carrier confined by another {@code AppThreads} with other CPUs would be taken for one of ours.
  * Limits that come with the JDK's one carrier pool:

@@ -5,6 +5,7 @@ import io.offload.api.LinuxConstants;
 import io.offload.api.NativeBuffers;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
+import io.offload.servers.call.CallMemory;
 import io.offload.servers.call.SyscallGate;
 import io.offload.servers.call.Timeouts;
 
@@ -24,19 +25,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the socket down (which wakes every waiter, in a server's reactor or in poll(2)), waits for the calls in progress
  * to leave, and only then closes the fd, so a woken call never touches a number the kernel has handed to another
  * file. A call that was in progress, or starts after close, fails with EBADF.
+ * <p>
+ * Buffers follow the buffer-lifetime rule ({@link CallMemory}): a read returns only once the kernel is done with its
+ * buffer, and a buffer of a shared arena reaches the kernel only as a copy in runtime memory.
  */
 final class GateConnection implements Connection
 {
     private final SyscallGate gate;
+    private final CallMemory memory;
     private final int fd;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final java.util.concurrent.atomic.AtomicInteger inProgress = new java.util.concurrent.atomic.AtomicInteger();
     private volatile InetSocketAddress localAddress;
     private volatile InetSocketAddress remoteAddress;
 
-    GateConnection(final SyscallGate gate, final int fd)
+    GateConnection(final SyscallGate gate, final CallMemory memory, final int fd)
     {
         this.gate = gate;
+        this.memory = memory;
         this.fd = fd;
     }
 
@@ -68,34 +74,79 @@ final class GateConnection implements Connection
 
     private long recv(final MemorySegment buf, final int flags, final long timeoutNanos) throws SyscallException
     {
-        final long address = NativeBuffers.address(buf, "buf");
-        return call(Syscall.RECVFROM, address, buf.byteSize(), flags, timeoutNanos);
-    }
-
-    /**
-     * One call on the socket, counted in progress so that close waits for it.
-     */
-    private long call(final Syscall syscall, final long a1, final long a2, final long a3, final long timeoutNanos)
-        throws SyscallException
-    {
+        NativeBuffers.writableAddress(buf, "buf");
         inProgress.incrementAndGet();
         try
         {
-            if (!open.get())
-            {
-                throw closed(syscall);
-            }
-            final long result = gate.call(syscall, fd, a1, a2, a3, 0, 0, timeoutNanos);
-            if (!open.get())
-            {
-                throw closed(syscall); // woken by close's shutdown: whatever came back is not this call's
-            }
-            return SocketIo.check(gate, syscall, result, fd, syscall == Syscall.SENDFILE ? "file fd=" + a1 : null);
+            checkOpen(Syscall.RECVFROM);
+            final long result = memory.into(gate, Syscall.RECVFROM, fd, buf, buf.byteSize(), flags, timeoutNanos);
+            return checked(Syscall.RECVFROM, result);
         }
         finally
         {
             inProgress.decrementAndGet();
         }
+    }
+
+    /**
+     * One send of {@code length} bytes of {@code buf} from {@code offset}, counted in progress so that close waits
+     * for it.
+     */
+    private long send(final MemorySegment buf, final long offset, final long length) throws SyscallException
+    {
+        inProgress.incrementAndGet();
+        try
+        {
+            checkOpen(Syscall.SENDTO);
+            return checked(Syscall.SENDTO, memory.from(gate, Syscall.SENDTO, fd, buf, offset, length, 0, 0));
+        }
+        finally
+        {
+            inProgress.decrementAndGet();
+        }
+    }
+
+    /**
+     * One call on the socket that names no memory, counted in progress so that close waits for it.
+     */
+    private long call(final Syscall syscall, final long a1, final long a2, final long a3) throws SyscallException
+    {
+        inProgress.incrementAndGet();
+        try
+        {
+            checkOpen(syscall);
+            final long result = gate.call(syscall, fd, a1, a2, a3, 0, 0, 0);
+            if (!open.get())
+            {
+                throw closed(syscall); // woken by close's shutdown: whatever came back is not this call's
+            }
+            if (result < 0)
+            {
+                throw SocketIo.failure(gate, syscall, result, fd, syscall == Syscall.SENDFILE ? "file fd=" + a1 : null);
+            }
+            return result;
+        }
+        finally
+        {
+            inProgress.decrementAndGet();
+        }
+    }
+
+    private void checkOpen(final Syscall syscall) throws SyscallException
+    {
+        if (!open.get())
+        {
+            throw closed(syscall);
+        }
+    }
+
+    private long checked(final Syscall syscall, final long result) throws SyscallException
+    {
+        if (!open.get())
+        {
+            throw closed(syscall); // woken by close's shutdown: whatever came back is not this call's
+        }
+        return SocketIo.check(gate, syscall, result, fd, null);
     }
 
     private SyscallException closed(final Syscall syscall)
@@ -106,13 +157,13 @@ final class GateConnection implements Connection
     @Override
     public long write(final MemorySegment buf) throws SyscallException
     {
-        final long address = NativeBuffers.address(buf, "buf");
+        NativeBuffers.address(buf, "buf");
         final long length = buf.byteSize();
         long written = 0;
         do
         {
             // a write that stopped short (the peer reset mid-way) is retried, so the error surfaces
-            written += call(Syscall.SENDTO, address + written, length - written, 0, 0);
+            written += send(buf, written, length - written);
         }
         while (written < length);
         return written;
@@ -134,7 +185,7 @@ final class GateConnection implements Connection
         long sent = 0;
         while (sent < count)
         {
-            final long n = call(Syscall.SENDFILE, fileFd, offset + sent, count - sent, 0);
+            final long n = call(Syscall.SENDFILE, fileFd, offset + sent, count - sent);
             if (n == 0)
             {
                 break; // the file ends before offset + count
@@ -147,7 +198,7 @@ final class GateConnection implements Connection
     @Override
     public void shutdownOutput() throws SyscallException
     {
-        call(Syscall.SHUTDOWN, LinuxConstants.SHUT_WR, 0, 0, 0);
+        call(Syscall.SHUTDOWN, LinuxConstants.SHUT_WR, 0, 0);
     }
 
     @Override
@@ -227,7 +278,7 @@ final class GateConnection implements Connection
             throw new IllegalArgumentException(
                 "buf must be a direct ByteBuffer (ByteBuffer.allocateDirect): the kernel needs native memory");
         }
-        return MemorySegment.ofBuffer(buf);
+        return MemorySegment.ofBuffer(buf); // read-only if the buffer is: a read refuses it
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.offload.api.Connection;
 import io.offload.api.Listener;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
+import io.offload.servers.call.CallMemory;
 import io.offload.servers.call.SyscallGate;
 import io.offload.servers.call.Timeouts;
 
@@ -17,14 +18,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class GateListener implements Listener
 {
     private final SyscallGate gate;
+    private final CallMemory memory;
     private final int fd;
     private final InetSocketAddress localAddress;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final java.util.concurrent.atomic.AtomicInteger inProgress = new java.util.concurrent.atomic.AtomicInteger();
 
-    GateListener(final SyscallGate gate, final int fd, final InetSocketAddress localAddress)
+    GateListener(final SyscallGate gate, final CallMemory memory, final int fd, final InetSocketAddress localAddress)
     {
         this.gate = gate;
+        this.memory = memory;
         this.fd = fd;
         this.localAddress = localAddress;
     }
@@ -59,8 +62,11 @@ final class GateListener implements Listener
                 }
                 throw closed(); // woken by close's shutdown
             }
-            SocketIo.check(gate, Syscall.ACCEPT4, accepted, fd, localAddress.toString());
-            return new GateConnection(gate, (int)accepted);
+            if (accepted < 0)
+            {
+                throw SocketIo.failure(gate, Syscall.ACCEPT4, accepted, fd, localAddress.toString());
+            }
+            return new GateConnection(gate, memory, (int)accepted);
         }
         finally
         {

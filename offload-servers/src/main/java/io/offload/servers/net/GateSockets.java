@@ -7,6 +7,7 @@ import io.offload.api.SocketAddresses;
 import io.offload.api.Sockets;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
+import io.offload.servers.call.CallMemory;
 import io.offload.servers.call.SyscallGate;
 import io.offload.servers.call.Timeouts;
 
@@ -23,13 +24,16 @@ import java.time.Duration;
 public final class GateSockets implements Sockets
 {
     private final SyscallGate gate;
+    private final CallMemory memory;
 
     /**
-     * @param gate where the calls go; every call on one socket must reach one server.
+     * @param gate   where the calls go; every call on one socket must reach one server.
+     * @param memory what address the kernel gets for a caller's buffer.
      */
-    public GateSockets(final SyscallGate gate)
+    public GateSockets(final SyscallGate gate, final CallMemory memory)
     {
         this.gate = gate;
+        this.memory = memory;
     }
 
     @Override
@@ -45,13 +49,16 @@ public final class GateSockets implements Sockets
             final MemorySegment one = arena.allocate(ValueLayout.JAVA_INT);
             one.set(ValueLayout.JAVA_INT, 0, 1);
             check(Syscall.SETSOCKOPT, gate.call(Syscall.SETSOCKOPT, fd, LinuxConstants.SOL_SOCKET,
-                LinuxConstants.SO_REUSEADDR, one.address(), 4, 0, 0), fd, "SO_REUSEADDR");
+                LinuxConstants.SO_REUSEADDR, one.address(), 4, 0, 0), fd, "SO_REUSEADDR"); // confined: passed as is
             final MemorySegment sockaddr = SocketAddresses.allocateStorage(arena);
             final int length = SocketAddresses.encode(address, sockaddr);
-            check(Syscall.BIND, gate.call(Syscall.BIND, fd, sockaddr.address(), length, 0, 0, 0, 0), fd,
-                address.toString());
+            final long bound = gate.call(Syscall.BIND, fd, sockaddr.address(), length, 0, 0, 0, 0);
+            if (bound < 0)
+            {
+                throw SocketIo.failure(gate, Syscall.BIND, bound, fd, address.toString());
+            }
             check(Syscall.LISTEN, gate.call(Syscall.LISTEN, fd, backlog, 0, 0, 0, 0, 0), fd, null);
-            return new GateListener(gate, fd, SocketIo.localAddress(gate, fd));
+            return new GateListener(gate, memory, fd, SocketIo.localAddress(gate, fd));
         }
         catch (final SyscallException | RuntimeException ex)
         {
@@ -79,9 +86,12 @@ public final class GateSockets implements Sockets
         {
             final MemorySegment sockaddr = SocketAddresses.allocateStorage(arena);
             final int length = SocketAddresses.encode(address, sockaddr);
-            check(Syscall.CONNECT, gate.call(Syscall.CONNECT, fd, sockaddr.address(), length, 0, 0, 0,
-                timeoutNanos), fd, address.toString());
-            return new GateConnection(gate, fd);
+            final long connected = gate.call(Syscall.CONNECT, fd, sockaddr.address(), length, 0, 0, 0, timeoutNanos);
+            if (connected < 0)
+            {
+                throw SocketIo.failure(gate, Syscall.CONNECT, connected, fd, address.toString());
+            }
+            return new GateConnection(gate, memory, fd);
         }
         catch (final SyscallException | RuntimeException ex)
         {
@@ -104,9 +114,9 @@ public final class GateSockets implements Sockets
         return (int)fd;
     }
 
-    static long check(final Syscall syscall, final long result, final int fd, final String what)
+    private long check(final Syscall syscall, final long result, final int fd, final String what)
         throws SyscallException
     {
-        return SocketIo.check(null, syscall, result, fd, what);
+        return SocketIo.check(gate, syscall, result, fd, what);
     }
 }

@@ -19,6 +19,10 @@ final class SocketIo
     {
     }
 
+    /**
+     * One rule for every failed socket call: SyscallException naming the fd, what the call was on, and why where the
+     * gate knows (refused by back-pressure, runtime closed). Allocates nothing on success.
+     */
     static long check(final SyscallGate gate, final Syscall syscall, final long result, final int fd,
         final String what) throws SyscallException
     {
@@ -26,6 +30,12 @@ final class SocketIo
         {
             return result;
         }
+        throw failure(gate, syscall, result, fd, what);
+    }
+
+    static SyscallException failure(final SyscallGate gate, final Syscall syscall, final long result, final int fd,
+        final String what)
+    {
         final int errno = (int)-result;
         final StringBuilder detail = new StringBuilder();
         if (fd >= 0)
@@ -36,12 +46,12 @@ final class SocketIo
         {
             detail.append(detail.length() > 0 ? ", " : "").append(what);
         }
-        final String why = gate == null ? null : gate.explain(syscall, errno);
+        final String why = gate.explain(syscall, errno);
         if (why != null)
         {
             detail.append("; ").append(why);
         }
-        throw new SyscallException(syscall, errno, detail.length() == 0 ? null : detail.toString());
+        return new SyscallException(syscall, errno, detail.length() == 0 ? null : detail.toString());
     }
 
     static InetSocketAddress localAddress(final SyscallGate gate, final int fd) throws SyscallException
@@ -82,14 +92,14 @@ final class SocketIo
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
             }
         }
-        check(gate, Syscall.CLOSE, gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0), fd, null);
+        check(gate, Syscall.CLOSE, gate.closeSocket(fd), fd, null);
     }
 
     static void closeQuietly(final SyscallGate gate, final int fd)
     {
         try
         {
-            gate.call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0);
+            gate.closeSocket(fd);
         }
         catch (final RuntimeException ignored)
         {

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Which calls run INLINE (on the caller, no hand-off) before any measurement: a starting point that
- * {@code OffloadRuntime.Builder.inline(...)} and the adaptive tuner refine.
+ * {@code OffloadContext.inline(...)} and the adaptive tuner refine.
  * <ul>
  *   <li>{@link #offloadAll()}, the builder's default: every call goes to the servers you configured, so what you
  *       measure is what you asked for.</li>

@@ -291,7 +291,7 @@ class NumaNearestRouterTest
     }
 
     @Test
-    void shouldRouteARuntimesCallsToItsPinnedServer()
+    void shouldRouteARuntimesCallsToItsPinnedServer() throws Exception
     {
         // On this machine: one FILE server pinned on cpu 1, one unpinned; the pinned one always ranks first.
         final CpuTopology topology = CpuTopology.current();

@@ -1,9 +1,8 @@
-package io.offload.servers;
+package io.offload.servers.routing;
 
 import io.offload.api.Phase;
 import io.offload.api.PhaseRecording;
 import io.offload.api.Syscall;
-import io.offload.servers.routing.InlineRule;
 import io.offload.servers.stats.PhaseRecorder;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
@@ -23,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * server) is re-decided within one window rather than after as many calls as it has ever made; the hysteresis
  * keeps it from flapping.
  */
-final class AdaptiveTuner implements AutoCloseable
+public final class AdaptiveTuner implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(AdaptiveTuner.class);
 
@@ -38,7 +37,19 @@ final class AdaptiveTuner implements AutoCloseable
     private final Thread thread;
     private volatile boolean running = true;
 
-    AdaptiveTuner(
+    /**
+     * Start tuning: turns phase recording on (1 in {@code probe}) if it is off, and starts the tuner's thread.
+     *
+     * @param recorder    the phase recordings the decisions read.
+     * @param rule        when a call goes INLINE and when it comes back.
+     * @param probe       one call in this many runs the other way.
+     * @param minSamples  calls recorded each way before a call's route may change.
+     * @param period      how often to decide.
+     * @param unit        the period's unit.
+     * @param offloadable per op: whether it has servers at all (only those are tuned).
+     * @param startInline per op: whether it starts INLINE.
+     */
+    public AdaptiveTuner(
         final PhaseRecorder recorder, final InlineRule rule, final int probe, final long minSamples,
         final long period, final TimeUnit unit, final boolean[] offloadable, final boolean[] startInline)
     {
@@ -67,7 +78,7 @@ final class AdaptiveTuner implements AutoCloseable
      * @param op the call's op.
      * @return 0 to offload, 1 to run inline, and +2 when the call is a probe that should be recorded.
      */
-    int decide(final int op)
+    public int decide(final int op)
     {
         if (!tunable[op])
         {
@@ -82,7 +93,7 @@ final class AdaptiveTuner implements AutoCloseable
      * @param syscall a call.
      * @return whether the tuner runs it inline now.
      */
-    boolean isInline(final Syscall syscall)
+    public boolean isInline(final Syscall syscall)
     {
         return inline.get(syscall.op()) != 0;
     }
@@ -107,7 +118,10 @@ final class AdaptiveTuner implements AutoCloseable
         }
     }
 
-    synchronized void tune()
+    /**
+     * One round of decisions; the tuner's thread calls it every period, tests may call it directly.
+     */
+    public synchronized void tune()
     {
         for (int op = 0; op < tunable.length; op++)
         {
@@ -188,6 +202,9 @@ final class AdaptiveTuner implements AutoCloseable
         }
     }
 
+    /**
+     * Stop the tuner's thread and wait for it.
+     */
     @Override
     public void close()
     {
