@@ -114,7 +114,7 @@ public final class EntryTable implements ExecutorContext.Deadlines
 
     /**
      * A caller takes back an entry no server has picked up yet (the same CAS as {@link #pickUp}); it then
-     * completes it itself, with {@link #complete(int, long, Completer.Port)} and no port.
+     * completes it itself ({@link #finishIfNotPicked} does both). jcstress: {@code TakeBackVersusPickUpTest}.
      *
      * @param handle an entry the caller published.
      * @return true if the caller now holds it.
@@ -125,9 +125,63 @@ public final class EntryTable implements ExecutorContext.Deadlines
     }
 
     /**
+     * A caller gives up its call if no server has picked it up yet: it takes the entry back ({@link #takeBack})
+     * and finishes it on this thread, with {@code error}, or with the bytes a forwarded call had already moved
+     * ({@link #resultWithoutRunning}). Used when the call's server has stopped, the runtime closed after the call
+     * was published, or the call could not be published at all.
+     *
+     * @param handle an entry the caller published (or wrote SUBMITTED and could not publish).
+     * @param error  its result if it moved nothing, as -errno.
+     * @return true if this thread took it back (it is DONE now); false if a server (or the shutdown sweep) has it.
+     */
+    public boolean finishIfNotPicked(final int handle, final long error)
+    {
+        if (!takeBack(handle))
+        {
+            return false;
+        }
+        complete(handle, resultWithoutRunning(handle, error), null);
+        return true;
+    }
+
+    /**
+     * A caller asks for its call to be cancelled, from any thread: taken back and finished with ECANCELED if no
+     * server has picked it up ({@link #finishIfNotPicked}); otherwise its cancel flag is set, once, and the cancel
+     * goes through the port the call was published to ({@link ServerPort#requestCancel}), which passes it on to
+     * whichever server holds the call (forwarded to its fd's owner, or settled by a server that stopped). Either
+     * way the call completes once: with ECANCELED, or with the result (or bytes moved) it already had.
+     *
+     * @param handle      the caller's entry, not yet DONE and not yet freed.
+     * @param publishedTo the server the caller published it to.
+     */
+    public void requestCancel(final int handle, final ServerPort publishedTo)
+    {
+        if (!finishIfNotPicked(handle, -Errno.ECANCELED) && setCancelFlag(handle))
+        {
+            publishedTo.requestCancel(handle);
+        }
+    }
+
+    /**
+     * The result of a call finished without running (again): taken back from a ring by its caller, expired at
+     * pick-up, or settled by a server that stops or by the shutdown sweep. A forwarded call ({@code FLAG_RESUME})
+     * carries the bytes it has moved in its result field, and reports them; a fresh call's result field holds a
+     * stale value, never read.
+     *
+     * @param handle an entry this thread holds (won by CAS).
+     * @param error  the result if it moved nothing, as -errno.
+     * @return the bytes moved, or {@code error}.
+     */
+    public long resultWithoutRunning(final int handle, final long error)
+    {
+        return (entry.lvFlags(handle) & FLAG_RESUME) != 0 ? progressOr(handle, error) : error;
+    }
+
+    /**
      * A caller about to park says so, then looks at the status once more: a volatile store of PARKED, then a
      * volatile load of the status (pairs with the volatile DONE store, then load of the waiter, in
-     * {@link #complete}). jcstress: {@code ParkVersusCompleteTest}.
+     * {@link #complete}). The caller's side of the park handshake: {@code call.ParkingWaiter} parks only if this
+     * returns false. jcstress: {@code ParkVersusCompleteTest}.
      *
      * @param handle the caller's entry.
      * @return true if the call is already DONE (do not park); else the completer will unpark the caller.
@@ -242,9 +296,7 @@ public final class EntryTable implements ExecutorContext.Deadlines
             final int status = entry.lvStatus(handle);
             if (status == STATUS_SUBMITTED && entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
             {
-                // only a forwarded call carries progress in its result field; a fresh one has a stale value there
-                final boolean forwarded = (entry.lvFlags(handle) & FLAG_RESUME) != 0;
-                completeAndWake(handle, forwarded ? progressOr(handle, -Errno.ECANCELED) : -Errno.ECANCELED, here);
+                completeAndWake(handle, resultWithoutRunning(handle, -Errno.ECANCELED), here);
                 swept++;
             }
             else if (status == STATUS_WAITING && entry.casStatus(handle, STATUS_WAITING, STATUS_RUNNING))

@@ -57,6 +57,8 @@ public final class SyscallServer implements Agent
     private static final int CPU_SAMPLE_MASK = 1023;
     private static final long MAX_SLEEP_NANOS = 100_000_000L;
     private static final long CLAIMED_SLOT_PATIENCE_NANOS = 1_000_000_000L;
+    /** Cohorts of the batch sort: one per op, and one for a value that is no op. */
+    private static final int OP_BUCKETS = Syscall.count() + 1;
     /** Batch-size buckets: 1, 2-3, 4-7, ..., 64 and more. */
     public static final int BATCH_BUCKETS = 7;
 
@@ -78,8 +80,9 @@ public final class SyscallServer implements Agent
     private final ServerExecutor.Factory executorFactory;
     private final CompletableFuture<Boolean> started = new CompletableFuture<>();
     private final int[] batch;
+    private final int[] batchOps;
     private final int[] cohort;
-    private final int[] opCounts = new int[Syscall.count() + 1];
+    private final int[] opCounts = new int[OP_BUCKETS + 1];
     private final ServerTallies tallies;
     private final HandleConsumer batchCollector = this::collect;
     private final HandleConsumer controlHandler = this::onControl;
@@ -184,6 +187,7 @@ public final class SyscallServer implements Agent
         this.owners = new FdOwnerGroup(port);
         this.executorFactory = executorFactory != null ? executorFactory : SyscallExecutor.factory(owners);
         this.batch = new int[batchLimit];
+        this.batchOps = new int[batchLimit];
         this.cohort = new int[batchLimit];
     }
 
@@ -260,26 +264,35 @@ public final class SyscallServer implements Agent
     /**
      * Cohort scheduling: a counting sort of the batch by op, stable, so calls of one op run back to back and each
      * caller's calls keep their order.
+     * <p>
+     * Each entry's op is read once, before its pick-up, and the sort uses only that copy (issue 15, item 9). A
+     * handle in the ring is not yet this server's: its caller may have taken the call back (a cancel, a stopped
+     * server) and its entry may already carry another call, whose op changes under us; a copy in another ring may
+     * even make one handle appear twice. Reading the op twice (once to count, once to place) overflowed the sort or
+     * overwrote a handle when it changed between the reads. Any value is sorted somewhere: an op out of range goes
+     * to a bucket of its own, and the CAS at pick-up decides who runs what.
      */
     private void startBatch(final int size, final long now)
     {
         int[] order = batch;
         if (size > 1)
         {
+            final int[] ops = batchOps;
             final int[] counts = opCounts;
             Arrays.fill(counts, 0);
             for (int i = 0; i < size; i++)
             {
-                counts[opOf(batch[i]) + 1]++;
+                final int bucket = bucketOf(entry.lpOp(batch[i]));
+                ops[i] = bucket;
+                counts[bucket + 1]++;
             }
-            for (int op = 1; op < counts.length; op++)
+            for (int bucket = 1; bucket < counts.length; bucket++)
             {
-                counts[op] += counts[op - 1];
+                counts[bucket] += counts[bucket - 1];
             }
             for (int i = 0; i < size; i++)
             {
-                final int handle = batch[i];
-                cohort[counts[opOf(handle)]++] = handle;
+                cohort[counts[ops[i]]++] = batch[i];
             }
             order = cohort;
         }
@@ -292,10 +305,13 @@ public final class SyscallServer implements Agent
         }
     }
 
-    private int opOf(final int handle)
+    /**
+     * @param op an op as read from an entry not yet picked up: any value.
+     * @return its cohort: the op itself, or {@link #OP_BUCKETS} - 1 for a value that is no op.
+     */
+    private static int bucketOf(final int op)
     {
-        final int op = entry.lpOp(handle);
-        return op >= 0 && op < Syscall.count() ? op : Syscall.count() - 1;
+        return op >= 0 && op < Syscall.count() ? op : OP_BUCKETS - 1;
     }
 
     private void start(final int handle, final long now)
@@ -310,7 +326,7 @@ public final class SyscallServer implements Agent
         final long deadline = entries.deadline(handle);
         if (deadline != 0 && now - deadline >= 0)
         {
-            complete(handle, (flags & FLAG_RESUME) != 0 ? progressOr(handle, -Errno.ETIMEDOUT) : -Errno.ETIMEDOUT);
+            complete(handle, entries.resultWithoutRunning(handle, -Errno.ETIMEDOUT));
             return;
         }
         if ((flags & FLAG_RECORD_PHASES) != 0 && (flags & FLAG_RESUME) == 0)
@@ -497,20 +513,12 @@ public final class SyscallServer implements Agent
     {
         if (entries.pickUp(handle))
         {
-            // only a forwarded call (FLAG_RESUME) has progress in its result field; a fresh one has a stale value
-            final boolean forwarded = (entries.lvFlags(handle) & FLAG_RESUME) != 0;
-            complete(handle, forwarded ? progressOr(handle, -Errno.ECANCELED) : -Errno.ECANCELED);
+            complete(handle, entries.resultWithoutRunning(handle, -Errno.ECANCELED));
         }
         else
         {
             counters.add(CANCELLED, 1); // its caller took it back
         }
-    }
-
-    private long progressOr(final int handle, final long error)
-    {
-        final long progress = entry.lpResult(handle);
-        return progress > 0 ? progress : error;
     }
 
     @Override

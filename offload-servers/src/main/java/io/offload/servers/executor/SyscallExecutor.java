@@ -379,7 +379,13 @@ public final class SyscallExecutor implements ServerExecutor
         // not taken: ours again unless its caller took it back (a cancel) or its owner drained it meanwhile
         if (entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
         {
-            if (outcome == FdOwners.STOPPED)
+            if ((entry.lvFlags(handle) & SyscallEntryDescriptor.FLAG_RESUME) == 0)
+            {
+                // its caller took it back and the entry already carries the next call, fresh (no progress, a
+                // stale result field): what we won is that call, so it starts from the beginning here
+                start(handle);
+            }
+            else if (outcome == FdOwners.STOPPED)
             {
                 complete(handle, progressOr(handle, -Errno.ECANCELED)); // nobody drains the owner's ring now
             }

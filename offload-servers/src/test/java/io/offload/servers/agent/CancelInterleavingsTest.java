@@ -247,6 +247,65 @@ class CancelInterleavingsTest
     }
 
     @Test
+    void aForwardToAStoppedOwnerAfterTheEntryWasReusedStartsTheNewCallFresh()
+    {
+        forwardRefusedWhileTheEntryIsReused(FdOwners.STOPPED);
+    }
+
+    @Test
+    void aForwardToAFullOwnerAfterTheEntryWasReusedStartsTheNewCallFresh()
+    {
+        forwardRefusedWhileTheEntryIsReused(FdOwners.FULL);
+    }
+
+    /**
+     * Issue 15, item 9: a forwards a read to b and b refuses it (stopped, or its ring full); between the offer and
+     * a's CAS back to RUNNING the caller takes the read back (it is SUBMITTED in no ring), frees the entry, and the
+     * entry carries the next call, published to b. a wins that call: it must run it from the start, not finish it
+     * with the read's stale result (ECANCELED) or resume it with the read's progress.
+     */
+    private void forwardRefusedWhileTheEntryIsReused(final int refusal)
+    {
+        b = hand.started();
+        final int[] next = {-1};
+        a = hand.server(SyscallExecutor.factory(new FdOwners()
+        {
+            @Override
+            public boolean isLocal(final int waitFd)
+            {
+                return false;
+            }
+
+            @Override
+            public int forward(final int waitFd, final int handle)
+            {
+                if (next[0] >= 0)
+                {
+                    return b.port().offer(handle);
+                }
+                hand.cancel(handle, a); // SUBMITTED in no ring: the caller takes it back
+                assertEquals(-Errno.ECANCELED, hand.take(handle));
+                next[0] = hand.submit(b, Syscall.GETPID, 0);
+                assertEquals(handle, next[0], "the pool hands the entry out again");
+                return refusal;
+            }
+
+            @Override
+            public void cancel(final int waitFd, final int handle)
+            {
+            }
+        }));
+        a.onStart();
+        wire();
+        readThroughA();
+        a.doWork();
+        assertEquals(ProcessHandle.current().pid(), hand.take(next[0]), "the new call ran, once, on a");
+        b.doWork();
+        assertEquals(1, b.counters().lvCounter(ServerCountersDescriptor.CANCELLED), "b skips its copy");
+        assertNothingLeft();
+    }
+
+    @Test
     void dataAndACancelArrivingTogetherCompleteTheCallOnce()
     {
         twoServers();

@@ -9,11 +9,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.offload.rings.SyscallEntryDescriptor.FLAG_RECORD_PHASES;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
+import static io.offload.rings.SyscallEntryDescriptor.WAITER_SPINNING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -155,6 +158,99 @@ class SyscallServerTest
             List.of(getpid1, getpid2, pread1, pread2) : List.of(pread1, pread2, getpid1, getpid2);
         assertEquals(expected, recording.started);
         assertEquals(1, server.batchSizes().get(2), "one batch of 4");
+    }
+
+    /**
+     * Issue 15, item 9: a handle in the ring is not the server's until it wins the CAS. Its caller may have taken the
+     * call back and reused the entry, so its op may be anything, the same handle may be in the ring twice (the stale
+     * copy and the new call's), and the op may not be an op at all: the batch is still sorted, and each call that is
+     * SUBMITTED is started once.
+     */
+    @Test
+    void aBatchSortsAnyOpValueAndStartsEachSubmittedCallOnce()
+    {
+        final SyscallServer server = recordingServer();
+        final int reused = hand.submit(server, Syscall.PREAD, 0);
+        hand.cancel(reused, server); // taken back: its handle stays in the ring
+        hand.take(reused);
+        final int again = hand.submit(server, Syscall.GETPID, 0);
+        assertEquals(reused, again, "the pool hands the taken-back entry out again");
+        final List<Integer> calls = new ArrayList<>(List.of(again));
+        for (final int op : new int[] {-1, Integer.MIN_VALUE, Integer.MAX_VALUE, Syscall.count(), 0})
+        {
+            final int handle = hand.request(Syscall.GETPID, 0);
+            hand.entry.spRequest(handle, op, 0, 0, 0, 0, 0, 0, 1L, WAITER_SPINNING);
+            assertEquals(ServerPort.OFFERED, server.port().offer(handle));
+            calls.add(handle);
+        }
+        server.doWork();
+        assertEquals(calls.size(), recording.started.size(), "each started once: " + recording.started);
+        assertEquals(new HashSet<>(calls), new HashSet<>(recording.started));
+        assertEquals(1, server.counters().lvCounter(ServerCountersDescriptor.CANCELLED), "the stale copy");
+        assertTrue(hand.errors.isEmpty(), hand.errors.toString());
+        for (final int handle : calls)
+        {
+            recording.finish(handle, 0);
+            hand.take(handle);
+        }
+    }
+
+    /**
+     * Issue 15, item 9, the interleaving itself: the entry of a call taken back by its caller is rewritten by the
+     * next call (its op changing) while its stale handle is in the server's batch. The sort used to read each op
+     * twice, once to count and once to place: an op that changed between the two reads overflowed the sort
+     * (ArrayIndexOutOfBoundsException, the server thread died) or overwrote another handle (that call never
+     * started, stuck SUBMITTED). Another thread rewrites the op as fast as it can while this thread runs full
+     * batches; every real call must start exactly once, every time.
+     */
+    @Test
+    void anOpRewrittenWhileItsStaleHandleIsSortedNeverCostsAnotherCall() throws Exception
+    {
+        final SyscallServer server = recordingServer();
+        final int stale = hand.pool.claim(); // FREE: its caller took it back; the next call is being written
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Thread rewriter = Thread.ofPlatform().name("next-call-writer").start(() ->
+        {
+            final int low = 0;
+            final int high = Syscall.count() - 1;
+            while (!stop.get())
+            {
+                hand.entry.spRequest(stale, low, 0, 0, 0, 0, 0, 0, 1L, WAITER_SPINNING);
+                hand.entry.spRequest(stale, high, 0, 0, 0, 0, 0, 0, 1L, WAITER_SPINNING);
+            }
+        });
+        try
+        {
+            final Syscall[] ops = {Syscall.GETPID, Syscall.PREAD, Syscall.CLOSE, Syscall.READ};
+            final List<Integer> calls = new ArrayList<>();
+            for (int round = 0; round < 20_000; round++)
+            {
+                calls.clear();
+                for (int i = 0; i < 15; i++) // with the stale handle: a full batch (the hand-driven limit, 16)
+                {
+                    calls.add(hand.submit(server, ops[(round + i) % ops.length], 0));
+                    if (i == round % 15)
+                    {
+                        assertEquals(ServerPort.OFFERED, server.port().offer(stale));
+                    }
+                }
+                server.doWork();
+                assertEquals(calls.size(), recording.started.size(), "round " + round + ": each call started once");
+                assertEquals(new HashSet<>(calls), new HashSet<>(recording.started), "round " + round);
+                for (final int handle : calls)
+                {
+                    recording.finish(handle, 0);
+                    hand.take(handle);
+                }
+            }
+        }
+        finally
+        {
+            stop.set(true);
+            rewriter.join();
+        }
+        assertTrue(hand.errors.isEmpty(), hand.errors.toString());
+        hand.entries.free(stale);
     }
 
     @Test
