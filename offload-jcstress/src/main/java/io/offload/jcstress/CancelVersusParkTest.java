@@ -15,8 +15,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * A cancel against the executor that parks the call (issue 15, item 1), through the production code: the
  * executor holding the call (RUNNING) parks it with {@link CancelHandshake#parkUnlessCancelled} (volatile WAITING
  * store, then a volatile load of the flags); the canceller sets the flag with {@code EntryTable.setCancelFlag}
- * (an atomic or) and the server it reaches looks with {@link CancelHandshake#isParked} (a volatile load of the
- * status) for a call to pass the cancel to. If the executor parked without seeing the flag and the canceller did
+ * (an atomic or; every cancel of the runtime's callers, blocking or async, goes through
+ * {@code EntryTable.requestCancel}, which does that and sends the handle through {@code ServerPort.requestCancel})
+ * and the server it reaches looks with {@link CancelHandshake#isParked} (a volatile load of the status) for a call
+ * to pass the cancel to. If the executor parked without seeing the flag and the canceller did
  * not see it parked, nobody finishes the call: it waits with its cancel lost. r1: the executor saw the flag;
  * r2: the canceller saw the call parked.
  */

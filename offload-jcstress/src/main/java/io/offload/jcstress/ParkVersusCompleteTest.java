@@ -14,7 +14,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * The lost wake-up a parking caller must never suffer, through the production {@code EntryTable}: the caller's
- * {@code announcePark} (volatile PARKED store, then a volatile load of the status) against a server's
+ * {@code announcePark} (volatile PARKED store, then a volatile load of the status; the runtime's blocking callers
+ * park through it in {@code call.ParkingWaiter.await}) against a server's
  * {@code completeAndWake} (volatile DONE store, then a volatile load of the waiter, and an unpark through the
  * wake-up if it saw PARKED). If the caller saw no DONE (it parks) and the server did not unpark it, the caller
  * sleeps out its whole park timeout. r1: the caller saw DONE; r2: the server unparked it.

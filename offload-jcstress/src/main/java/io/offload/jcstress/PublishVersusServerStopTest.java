@@ -17,7 +17,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * A server stopping against a caller publishing, through the production {@link ServerPort}: the server's
  * {@link ServerPort#stopRunning} ('running' false and a full fence; SyscallServer.onClose then drains its ring
  * until empty) against the caller's {@link ServerPort#offer} (the ring's CAS, then a load of 'running': STOPPED
- * tells the caller to take its entry back). If the server saw the ring empty (it drains no more) and the caller
+ * tells the caller to take its entry back; the runtime's callers publish only through it, in
+ * {@code call.OffloadGate}). If the server saw the ring empty (it drains no more) and the caller
  * saw it running (it waits for it), the call is lost with its caller waiting. r1: the server saw the ring empty;
  * r2: the caller saw the server running.
  */

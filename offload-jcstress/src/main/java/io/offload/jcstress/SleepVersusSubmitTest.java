@@ -16,7 +16,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * An idle server about to sleep against a caller submitting, through the production {@link ServerPort}: the
  * server's {@link ServerPort#prepareToSleep} (volatile 'sleeping' store, then a look at both rings) against the
- * caller's {@link ServerPort#offer} (the ring's CAS, then a load of 'sleeping' to decide whether to wake it). If the
+ * caller's {@link ServerPort#offer} (the ring's CAS, then a load of 'sleeping' to decide whether to wake it; the
+ * runtime's callers publish only through it, in {@code call.OffloadGate}). If the
  * server saw empty rings (it sleeps) and the caller saw it awake (no wake-up), the call waits out the server's
  * sleep. r1: the server saw its rings empty; r2: the caller woke it.
  */

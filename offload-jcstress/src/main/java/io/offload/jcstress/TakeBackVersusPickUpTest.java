@@ -12,8 +12,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
  * Exactly once, through the production {@code EntryTable}: a server picking an entry up ({@code pickUp}) and its
- * caller taking it back ({@code takeBack}: a cancel, a closed runtime, a dead server) race for it, and whoever
- * wins completes the call. One must win, never both. r1: the server won; r2: the caller won.
+ * caller taking it back ({@code takeBack}: a cancel, a closed runtime, a dead server; the runtime's callers take
+ * back only through {@code EntryTable.finishIfNotPicked}, from {@code call.OffloadGate}, the wait strategies and
+ * {@code EntryTable.requestCancel}) race for it, and whoever wins completes the call. One must win, never both. r1: the server won; r2: the caller won.
  */
 @JCStressTest
 @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "the server runs the call")

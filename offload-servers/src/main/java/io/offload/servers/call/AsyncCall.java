@@ -322,7 +322,7 @@ final class AsyncCall<T> extends CompletableFuture<T> implements AsyncCompletion
                 cancelRequested = true;
                 if (handle >= 0)
                 {
-                    gate.requestCancel(handle, server);
+                    gate.entries().requestCancel(handle, server);
                 }
             }
             wait = outcome == UNSETTLED && !Completer.isCompletionThread();

@@ -1,6 +1,7 @@
 package io.offload.servers.call;
 
 import io.offload.api.WaitStrategy;
+import io.offload.servers.agent.EntryTable;
 import io.offload.servers.agent.ServerPort;
 
 /**
@@ -26,9 +27,10 @@ public interface CallWaiter
      *
      * @param handle  the published entry.
      * @param server  the server it was published to.
-     * @param settler the gate: the entry's fields, cancel and take-back.
+     * @param entries the entry table: the entry's status, and the caller's halves of the handshakes (park,
+     *                cancel, take-back) that the servers' halves pair with.
      */
-    void await(int handle, ServerPort server, Settler settler);
+    void await(int handle, ServerPort server, EntryTable entries);
 
     /**
      * @param strategy  the user's choice for platform threads.

@@ -4,7 +4,6 @@ import io.offload.api.Errno;
 import io.offload.api.Router;
 import io.offload.api.Syscall;
 import io.offload.rings.EntryPool;
-import io.offload.rings.MpscHandleRing;
 import io.offload.rings.SyscallEntry;
 import io.offload.servers.agent.Completer;
 import io.offload.servers.agent.EntryTable;
@@ -16,7 +15,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.offload.rings.SyscallEntryDescriptor.FLAG_RECORD_PHASES;
-import static io.offload.rings.SyscallEntryDescriptor.STATUS_RUNNING;
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_SUBMITTED;
 import static io.offload.rings.SyscallEntryDescriptor.WAITER_ASYNC;
 import static io.offload.rings.SyscallEntryDescriptor.WAITER_SPINNING;
@@ -28,15 +26,22 @@ import static io.offload.rings.SyscallEntryDescriptor.WAITER_SPINNING;
  * the result, give the entry back. One submit core serves both, so the rules of close, the adaptive tuner and phase
  * recording apply to every call. The synchronous spin path allocates nothing.
  * <p>
+ * The handshakes with the servers are theirs, each in one place and each with a jcstress test that calls it:
+ * publication is {@link ServerPort#offer} (OFFERED, FULL or STOPPED; {@code SleepVersusSubmitTest},
+ * {@code PublishVersusServerStopTest}); the park is {@link EntryTable#announcePark} ({@code ParkVersusCompleteTest});
+ * take-back is {@link EntryTable#finishIfNotPicked} ({@code TakeBackVersusPickUpTest}); a cancel is
+ * {@link EntryTable#requestCancel}, which goes through {@link ServerPort#requestCancel} to whichever server holds
+ * the call ({@code CancelVersusParkTest}).
+ * <p>
  * Exactly once: a server takes an entry by CAS SUBMITTED to RUNNING; a caller that finds the runtime closed after
- * publishing, or its server dead, takes it back by the same CAS and completes it with ECANCELED itself; the shutdown
- * sweep does the same for whatever is left once the servers have stopped. Whoever wins the CAS completes the entry;
- * nobody else touches its result.
+ * publishing, or its server dead, takes it back by the same CAS and completes it itself (ECANCELED, or the bytes a
+ * forwarded call had moved); the shutdown sweep does the same for whatever is left once the servers have stopped.
+ * Whoever wins the CAS completes the entry; nobody else touches its result.
  * <p>
  * A thread that frees entries (the completion thread) never waits for one: when the pool is empty, its async calls
  * are published from a virtual thread of their own and its blocking calls run inline.
  */
-public final class OffloadGate implements SyscallGate, Settler
+public final class OffloadGate implements SyscallGate
 {
     /** What {@link #submit} returns for an async call now in flight: its completion is told the result later. */
     static final long PENDING = Long.MIN_VALUE;
@@ -100,10 +105,12 @@ public final class OffloadGate implements SyscallGate, Settler
         return inlineCalls.sum();
     }
 
-    @Override
-    public SyscallEntry entry()
+    /**
+     * @return the entry table: each call's entry, and the caller's halves of the handshakes with the servers.
+     */
+    EntryTable entries()
     {
-        return entry;
+        return entries;
     }
 
     @Override
@@ -275,25 +282,23 @@ public final class OffloadGate implements SyscallGate, Settler
             entry.spStamp(handle, SyscallEntry.T_SUBMITTED, System.nanoTime());
         }
         entry.soStatus(handle, STATUS_SUBMITTED);
-        if (!publish(server, handle))
+        final int offered = publish(server, handle);
+        if (offered == ServerPort.FULL)
         {
-            if (async != null)
-            {
-                async.detached(); // before the entry can be reused, so a late cancel cannot touch the next call
-            }
-            entries.free(handle);
-            return notPublished(server);
+            // in no ring, but SUBMITTED: taken back here unless a closing runtime's sweep completed it first, and
+            // finished as any completed call is (an async one through its completion, on this thread)
+            entries.finishIfNotPicked(handle, notPublished(server));
         }
-        // the offer's CAS orders these loads after it: a server stopping now either drains the call or is seen
-        if (!lifecycle.isOpen() || !server.isRunning())
+        else if (offered == ServerPort.STOPPED || !lifecycle.isOpen())
         {
-            cancelIfNotPicked(handle);
+            // the offer's CAS orders the lifecycle load after it: a runtime closing now sweeps the call, or is seen
+            entries.finishIfNotPicked(handle, -Errno.ECANCELED);
         }
         if (async != null)
         {
             return PENDING;
         }
-        waiter.await(handle, server, this);
+        waiter.await(handle, server, entries);
         final long result = entry.lpResult(handle);
         if (record)
         {
@@ -412,45 +417,23 @@ public final class OffloadGate implements SyscallGate, Settler
         return handle;
     }
 
-    private boolean publish(final ServerPort server, final int handle)
+    /**
+     * Publish through the server's port ({@link ServerPort#offer}: the ring, the wake-up of a sleeping server, and
+     * whether it still runs), waiting for ring space under WAIT back-pressure.
+     *
+     * @return {@link ServerPort#OFFERED}, {@link ServerPort#STOPPED}, or {@link ServerPort#FULL} if it was not
+     *         published: refused (REJECT), or the server stopped or the runtime closed while it waited for space.
+     */
+    private int publish(final ServerPort server, final int handle)
     {
-        final MpscHandleRing ring = server.ring();
-        final boolean published = ring.offer(handle) || publishSlowPath(server, ring, handle);
-        // the offer's CAS on the producer index orders it before this load: pairs with the server's volatile
-        // 'sleeping' store before it checks the ring (SyscallServer.sleep)
-        if (published && server.isSleeping())
-        {
-            server.server().wake();
-        }
-        return published;
+        final int offered = server.offer(handle);
+        return offered != ServerPort.FULL ? offered : publishSlowPath(server, handle);
     }
 
     private static long deadline(final long timeoutNanos)
     {
         final long deadline = System.nanoTime() + timeoutNanos;
         return deadline == 0 ? 1 : deadline; // 0 means none
-    }
-
-    @Override
-    public void requestCancel(final int handle, final ServerPort server)
-    {
-        if (entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
-        {
-            entries.complete(handle, -Errno.ECANCELED, null);
-        }
-        else if (entries.setCancelFlag(handle))
-        {
-            server.server().requestCancel(handle);
-        }
-    }
-
-    @Override
-    public void cancelIfNotPicked(final int handle)
-    {
-        if (entry.casStatus(handle, STATUS_SUBMITTED, STATUS_RUNNING))
-        {
-            entries.complete(handle, -Errno.ECANCELED, null);
-        }
     }
 
     /**
@@ -462,24 +445,25 @@ public final class OffloadGate implements SyscallGate, Settler
         return rejectWhenFull && lifecycle.isOpen() && server.isRunning() ? -Errno.EAGAIN : -Errno.ECANCELED;
     }
 
-    private boolean publishSlowPath(final ServerPort server, final MpscHandleRing ring, final int handle)
+    private int publishSlowPath(final ServerPort server, final int handle)
     {
         if (rejectWhenFull)
         {
             rejected.increment();
-            return false;
+            return ServerPort.FULL;
         }
         int attempt = 0;
-        while (!ring.offer(handle))
+        int offered;
+        while ((offered = server.offer(handle)) == ServerPort.FULL)
         {
             // a stopped server drains its ring no more: waiting for space there would never end
             if (!lifecycle.isOpen() || !server.isRunning())
             {
-                return false;
+                return ServerPort.FULL;
             }
             backoff(attempt++);
         }
-        return true;
+        return offered;
     }
 
     private static void backoff(final int attempt)

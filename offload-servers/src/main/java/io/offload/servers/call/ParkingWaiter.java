@@ -1,18 +1,23 @@
 package io.offload.servers.call;
 
+import io.offload.api.Errno;
 import io.offload.rings.SyscallEntry;
+import io.offload.servers.agent.EntryTable;
 import io.offload.servers.agent.ServerPort;
 
 import java.util.concurrent.locks.LockSupport;
 
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_DONE;
 import static io.offload.rings.SyscallEntryDescriptor.WAITER_MAY_PARK;
-import static io.offload.rings.SyscallEntryDescriptor.WAITER_PARKED;
 
 /**
  * Spin, then yield, then park until the server unparks the caller: {@code SPIN_THEN_PARK} (spins, no yields) and
  * {@code PARK} (neither) for platform threads, and every virtual thread's wait (a bounded spin, then yields of its
  * carrier, looking between them, then a park: a call done within the yields costs no park and no unpark).
+ * <p>
+ * The park is the caller's half of the park handshake, {@link EntryTable#announcePark} (jcstress:
+ * {@code ParkVersusCompleteTest}); an interrupt is {@link EntryTable#requestCancel}; a server found stopped is
+ * {@link EntryTable#finishIfNotPicked}. None of them is repeated here.
  */
 final class ParkingWaiter implements CallWaiter
 {
@@ -35,9 +40,9 @@ final class ParkingWaiter implements CallWaiter
     }
 
     @Override
-    public void await(final int handle, final ServerPort server, final Settler settler)
+    public void await(final int handle, final ServerPort server, final EntryTable entries)
     {
-        final SyscallEntry entry = settler.entry();
+        final SyscallEntry entry = entries.entry();
         for (int i = 0; i < spins; i++)
         {
             if (entry.lvStatus(handle) == STATUS_DONE)
@@ -54,22 +59,26 @@ final class ParkingWaiter implements CallWaiter
             }
             Thread.yield(); // a virtual thread yields its carrier; back at once if nothing else is runnable
         }
-        // volatile store then volatile load: pairs with the server's volatile DONE store then waiter load
-        entry.svWaiter(handle, WAITER_PARKED);
+        if (entries.announcePark(handle))
+        {
+            return; // DONE before the park: the completer may or may not unpark us, which is harmless
+        }
+        // from here on the completer sees PARKED whenever it stores DONE, and unparks this thread
         boolean interrupted = false;
-        while (entry.lvStatusVolatile(handle) != STATUS_DONE)
+        do
         {
             LockSupport.parkNanos(this, PARK_CHECK_NANOS);
             if (Thread.interrupted() && !interrupted)
             {
                 interrupted = true; // cancel, then keep waiting: the kernel may be using the caller's buffer
-                settler.requestCancel(handle, server);
+                entries.requestCancel(handle, server);
             }
             if (!server.isRunning())
             {
-                settler.cancelIfNotPicked(handle);
+                entries.finishIfNotPicked(handle, -Errno.ECANCELED);
             }
         }
+        while (entry.lvStatus(handle) != STATUS_DONE);
         if (interrupted)
         {
             Thread.currentThread().interrupt();

@@ -1,6 +1,8 @@
 package io.offload.servers.call;
 
+import io.offload.api.Errno;
 import io.offload.rings.SyscallEntry;
+import io.offload.servers.agent.EntryTable;
 import io.offload.servers.agent.ServerPort;
 
 import static io.offload.rings.SyscallEntryDescriptor.STATUS_DONE;
@@ -21,16 +23,16 @@ final class SpinWaiter implements CallWaiter
     }
 
     @Override
-    public void await(final int handle, final ServerPort server, final Settler settler)
+    public void await(final int handle, final ServerPort server, final EntryTable entries)
     {
-        final SyscallEntry entry = settler.entry();
+        final SyscallEntry entry = entries.entry();
         int spins = 0;
         while (entry.lvStatus(handle) != STATUS_DONE)
         {
             Thread.onSpinWait();
             if ((++spins & CHECK_MASK) == 0 && !server.isRunning())
             {
-                settler.cancelIfNotPicked(handle);
+                entries.finishIfNotPicked(handle, -Errno.ECANCELED);
             }
         }
     }

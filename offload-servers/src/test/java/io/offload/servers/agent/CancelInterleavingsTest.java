@@ -247,6 +247,25 @@ class CancelInterleavingsTest
     }
 
     @Test
+    void aCallerTakingBackAForwardedWriteGetsTheBytesItHadMoved()
+    {
+        // the caller's take-back is the server's (EntryTable.finishIfNotPicked): a forwarded call carries its
+        // progress, and a cancel that takes it back reports the bytes already written, not ECANCELED
+        twoServers();
+        final int size = 8 << 20; // far more than the socket buffer: a part is written, then it would block
+        final MemorySegment big = hand.arena.allocate(size);
+        final int write = hand.submit(a, Syscall.WRITE, 0, fd, big.address(), size);
+        a.doWork();
+        assertEquals(STATUS_SUBMITTED, hand.status(write), "a wrote a part and forwarded the rest to b");
+        hand.cancel(write, a);
+        final long moved = hand.take(write);
+        assertTrue(moved > 0 && moved < size, "the bytes written before the cancel: " + moved);
+        b.doWork();
+        assertEquals(1, b.counters().lvCounter(ServerCountersDescriptor.CANCELLED), "b skips its copy");
+        assertNothingLeft();
+    }
+
+    @Test
     void aForwardToAStoppedOwnerAfterTheEntryWasReusedStartsTheNewCallFresh()
     {
         forwardRefusedWhileTheEntryIsReused(FdOwners.STOPPED);

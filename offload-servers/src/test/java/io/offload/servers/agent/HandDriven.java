@@ -98,18 +98,12 @@ final class HandDriven implements AutoCloseable
     }
 
     /**
-     * A caller cancels: take it back if no server has it, else set the flag and tell the server it published to.
+     * A caller cancels, as the runtime's callers do ({@link EntryTable#requestCancel}): take it back if no server
+     * has it, else set the flag and tell the server it published to.
      */
     void cancel(final int handle, final SyscallServer publishedTo)
     {
-        if (entries.takeBack(handle))
-        {
-            entries.complete(handle, -io.offload.api.Errno.ECANCELED, null);
-        }
-        else if (entries.setCancelFlag(handle))
-        {
-            publishedTo.requestCancel(handle);
-        }
+        entries.requestCancel(handle, publishedTo.port());
     }
 
     int status(final int handle)

@@ -172,6 +172,52 @@ class AsyncCallTest
         }
     }
 
+    /**
+     * Issue 11: with two servers a socket belongs to one of them (fd modulo 2); the blocking close(fd) and the async
+     * close(fd) both go there, whatever server the router would pick, so the read waiting in that server's reactor
+     * completes with EBADF. Each is tried on several sockets, so both owners are hit.
+     */
+    @Test
+    void blockingAndAsyncCloseOfASocketGoToItsOwnerOfTwo() throws Exception
+    {
+        try (OffloadRuntime runtime = OffloadRuntime.builder()
+            .unpinnedServers(SyscallClass.FILE, 2)
+            .build();
+            Arena arena = Arena.ofShared())
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                final boolean async = i % 2 == 0;
+                final NetTestSupport.Pair pair = NetTestSupport.Pair.open(runtime.sockets());
+                try
+                {
+                    final MemorySegment buf = arena.allocate(64);
+                    final CompletableFuture<Long> waiter =
+                        NetTestSupport.onVirtualThread(() -> pair.server().read(buf));
+                    awaitWaiting(runtime, w -> w == 1, "the read to wait in the socket owner's reactor");
+                    if (async)
+                    {
+                        runtime.async().close(pair.server().fd()).get(20, TimeUnit.SECONDS);
+                    }
+                    else
+                    {
+                        runtime.syscalls().close(pair.server().fd());
+                    }
+                    final ExecutionException failed = assertThrows(ExecutionException.class,
+                        () -> waiter.get(20, TimeUnit.SECONDS), (async ? "async" : "blocking") + " close, socket " +
+                            pair.server().fd() + ": the waiter completes once its socket is closed");
+                    assertErrno(Errno.EBADF, assertInstanceOf(SyscallException.class, failed.getCause()));
+                    awaitWaiting(runtime, w -> w == 0, "nothing left waiting");
+                }
+                finally
+                {
+                    pair.peer().close();
+                    pair.listener().close();
+                }
+            }
+        }
+    }
+
     /** Issue 11: async().close(fd) after the runtime closed still releases the fd, on the caller, as close(fd) does. */
     @Test
     void asyncCloseAfterTheRuntimeClosedStillReleasesTheFd() throws Exception
