@@ -7,7 +7,6 @@ import io.offload.api.SyscallClass;
 import io.offload.api.SyscallException;
 import io.offload.api.WaitStrategy;
 import io.offload.servers.OffloadRuntime;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Issue 15 item 9 and its "done when": two servers, many virtual threads and a few platform ones mixing blocking and
  * async calls with deadlines, cancels and interrupts, for a few seconds ({@code -Doffload.stress.seconds}, default
- * 6). The cancels and interrupts wait for two server-side fixes (see the disabled tests). Nothing may hang (every
+ * 6). Nothing may hang (every
  * caller returns, every future settles), nothing may be lost or duplicated (each
  * socket's bytes arrive exactly once and in order, each file read returns the file's bytes), and nothing may stay
  * in flight (no entry left in use, no call left waiting) once the callers are done.
@@ -61,13 +60,10 @@ class MixedStressTest
     /**
      * The same with cancels (async file calls) and interrupts (of every caller, blocking socket reads included):
      * a cancel or interrupt that comes before a server picks the call up takes it back (CAS SUBMITTED to RUNNING),
-     * and its entry goes back to the pool while its handle is still in the server's ring.
+     * and its entry goes back to the pool while its handle is still in the server's ring (item 9: the server's batch
+     * sort read each op twice, and broke when the entry was reused between the reads).
      */
     @Test
-    @Disabled("needs H2's fix for issue 15 item 9: SyscallServer.runBatch reads each entry's op twice (count, then " +
-        "place); a call taken back by its caller and its entry reused by a call of another op between the two reads " +
-        "makes the cohort sort overflow (ArrayIndexOutOfBoundsException: the server dies) or overwrite a handle (a " +
-        "call stuck SUBMITTED, its future never settled); seen in 1 of 2 local runs")
     void withCancelsAndInterrupts() throws Exception
     {
         run(true, false);
@@ -75,11 +71,9 @@ class MixedStressTest
 
     /**
      * The same with async socket reads cancelled while they wait: with two servers such a read may wait on the
-     * other server (forwarded to the fd's owner), where a cancel is dropped today.
+     * other server (forwarded to the fd's owner), where a cancel used to be dropped (item 1).
      */
     @Test
-    @Disabled("needs H2's fix for issue 15 item 1: a cancel of a call forwarded to its fd's owner is lost, so the " +
-        "read and its cancel() never settle (and the item 9 fix above)")
     void withAsyncSocketReadsCancelledWhileTheyWait() throws Exception
     {
         run(true, true);
