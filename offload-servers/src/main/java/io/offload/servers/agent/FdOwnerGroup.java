@@ -3,9 +3,9 @@ package io.offload.servers.agent;
 import io.offload.servers.executor.FdOwners;
 
 /**
- * The fd owners as one server sees them: a group of servers, fd {@code n} owned by server {@code n mod size}, the
- * same rule the callers use to send a socket's calls and its close to one server. Set once at wiring, before the
- * servers start; until then (or with no group) every fd is local.
+ * The fd owners as one server sees them: a group of servers, fd {@code n} owned by server {@code n mod size}
+ * ({@link FdOwners#ownerIndex}, the rule the callers use to send a socket's calls and its close to one server).
+ * Set once at wiring, before the servers start; until then (or with no group) every fd is local.
  */
 final class FdOwnerGroup implements FdOwners
 {
@@ -25,7 +25,7 @@ final class FdOwnerGroup implements FdOwners
     ServerPort ownerOf(final int fd)
     {
         final ServerPort[] ports = owners;
-        return ports.length == 0 ? self : ports[Math.floorMod(fd, ports.length)];
+        return ports.length == 0 ? self : ports[FdOwners.ownerIndex(fd, ports.length)];
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.offload.rings.SyscallEntry;
 import io.offload.servers.agent.Completer;
 import io.offload.servers.agent.EntryTable;
 import io.offload.servers.agent.ServerPort;
+import io.offload.servers.executor.FdOwners;
 import io.offload.servers.routing.AdaptiveTuner;
 import io.offload.servers.stats.PhaseRecorder;
 
@@ -366,7 +367,7 @@ public final class OffloadGate implements SyscallGate
         if (fdBound)
         {
             // one socket, one server: its waiters, its wake-ups and its close meet in one reactor
-            return group.port(Math.floorMod((int)fd, size));
+            return group.port(FdOwners.ownerIndex((int)fd, size));
         }
         final int index = router.route(syscall, group);
         if (index < 0 || index >= size)

@@ -36,6 +36,20 @@ public interface FdOwners
     };
 
     /**
+     * The one rule that gives an fd its owner among a group of servers: fd {@code n} belongs to server
+     * {@code n mod size}. The callers send a socket's calls and every close there, and the servers forward waits
+     * and cancels there, by this same rule, so they always agree on where an fd's waiters are.
+     *
+     * @param fd   an fd.
+     * @param size servers in the owner group, at least 1.
+     * @return the index of its owner in the group.
+     */
+    static int ownerIndex(final int fd, final int size)
+    {
+        return Math.floorMod(fd, size);
+    }
+
+    /**
      * @param fd an fd.
      * @return whether calls waiting on {@code fd} wait with the executor asking.
      */
