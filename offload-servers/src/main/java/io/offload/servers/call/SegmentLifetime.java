@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Who may free a segment's memory, and so whether the kernel may be given its address for a call that outlives the
- * moment of the check (the buffer-lifetime rule, DESIGN.md and README "Buffers and their arenas"):
+ * moment of the check (the buffer-lifetime rule, docs/DESIGN.md and README "Buffers and their arenas"):
  * <ul>
  *   <li>{@link #CALLER_CONFINED}: a confined arena owned by the calling thread. Only that thread can close it,
  *       and it is inside our blocking call until the call has settled: the address goes to the kernel as is.
