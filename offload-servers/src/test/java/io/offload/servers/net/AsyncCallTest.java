@@ -152,23 +152,7 @@ class AsyncCallTest
             .build();
             Arena arena = Arena.ofShared())
         {
-            final NetTestSupport.Pair pair = NetTestSupport.Pair.open(runtime.sockets());
-            try
-            {
-                final MemorySegment buf = arena.allocate(64);
-                final CompletableFuture<Long> waiter = NetTestSupport.onVirtualThread(() -> pair.server().read(buf));
-                awaitWaiting(runtime, w -> w == 1, "the read to wait in the socket owner's reactor");
-                runtime.async().close(pair.server().fd()).get(20, TimeUnit.SECONDS);
-                final ExecutionException failed = assertThrows(ExecutionException.class,
-                    () -> waiter.get(20, TimeUnit.SECONDS), "the waiter completes once its socket is closed");
-                assertErrno(Errno.EBADF, assertInstanceOf(SyscallException.class, failed.getCause()));
-                awaitWaiting(runtime, w -> w == 0, "nothing left waiting");
-            }
-            finally
-            {
-                pair.peer().close();
-                pair.listener().close();
-            }
+            closeCompletesTheSocketsWaiter(runtime, arena, true);
         }
     }
 
@@ -187,34 +171,42 @@ class AsyncCallTest
         {
             for (int i = 0; i < 6; i++)
             {
-                final boolean async = i % 2 == 0;
-                final NetTestSupport.Pair pair = NetTestSupport.Pair.open(runtime.sockets());
-                try
-                {
-                    final MemorySegment buf = arena.allocate(64);
-                    final CompletableFuture<Long> waiter =
-                        NetTestSupport.onVirtualThread(() -> pair.server().read(buf));
-                    awaitWaiting(runtime, w -> w == 1, "the read to wait in the socket owner's reactor");
-                    if (async)
-                    {
-                        runtime.async().close(pair.server().fd()).get(20, TimeUnit.SECONDS);
-                    }
-                    else
-                    {
-                        runtime.syscalls().close(pair.server().fd());
-                    }
-                    final ExecutionException failed = assertThrows(ExecutionException.class,
-                        () -> waiter.get(20, TimeUnit.SECONDS), (async ? "async" : "blocking") + " close, socket " +
-                            pair.server().fd() + ": the waiter completes once its socket is closed");
-                    assertErrno(Errno.EBADF, assertInstanceOf(SyscallException.class, failed.getCause()));
-                    awaitWaiting(runtime, w -> w == 0, "nothing left waiting");
-                }
-                finally
-                {
-                    pair.peer().close();
-                    pair.listener().close();
-                }
+                closeCompletesTheSocketsWaiter(runtime, arena, i % 2 == 0);
             }
+        }
+    }
+
+    /**
+     * A read waits on a new socket in its owner's reactor; closing the socket's fd (async or blocking) completes it
+     * with EBADF and leaves nothing waiting.
+     */
+    private static void closeCompletesTheSocketsWaiter(final OffloadRuntime runtime, final Arena arena,
+        final boolean async) throws Exception
+    {
+        final NetTestSupport.Pair pair = NetTestSupport.Pair.open(runtime.sockets());
+        try
+        {
+            final MemorySegment buf = arena.allocate(64);
+            final CompletableFuture<Long> waiter = NetTestSupport.onVirtualThread(() -> pair.server().read(buf));
+            awaitWaiting(runtime, w -> w == 1, "the read to wait in the socket owner's reactor");
+            if (async)
+            {
+                runtime.async().close(pair.server().fd()).get(20, TimeUnit.SECONDS);
+            }
+            else
+            {
+                runtime.syscalls().close(pair.server().fd());
+            }
+            final ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> waiter.get(20, TimeUnit.SECONDS), (async ? "async" : "blocking") + " close of socket " +
+                    pair.server().fd() + ": the waiter completes once its socket is closed");
+            assertErrno(Errno.EBADF, assertInstanceOf(SyscallException.class, failed.getCause()));
+            awaitWaiting(runtime, w -> w == 0, "nothing left waiting");
+        }
+        finally
+        {
+            pair.peer().close();
+            pair.listener().close();
         }
     }
 
