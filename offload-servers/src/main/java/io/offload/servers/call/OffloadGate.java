@@ -169,7 +169,8 @@ public final class OffloadGate implements SyscallGate
      * waiters, completed with EBADF before the fd goes), and runs on the caller once the runtime is closing or when
      * the offloaded close did not run (ECANCELED).
      *
-     * @param onSocket route as a socket's call (to the socket's owner) whatever the call's own route.
+     * @param onSocket route as a socket's call (to the socket's owner, or inline where sockets run inline) whatever
+     *                 the call's own route.
      * @param async    null for a blocking call, or the async call to be told the result.
      * @return the result or -errno, or {@link #PENDING} for an async call now in flight.
      */
@@ -182,7 +183,7 @@ public final class OffloadGate implements SyscallGate
             return closeOnCaller(a0);
         }
         final ServerGroupImpl owners = routing.fdOwners();
-        ServerGroupImpl group = onSocket ? owners : routing.route(op);
+        ServerGroupImpl group = onSocket ? routing.socketOwners() : routing.route(op);
         boolean fdBound = onSocket || routing.isFdBound(op);
         boolean probe = false;
         if (op == CLOSE_OP && group != null && owners != null)

@@ -20,6 +20,7 @@ public final class Routing
     private final ServerGroupImpl[] routes;
     private final boolean[] fdBound;
     private final ServerGroupImpl fdOwners;
+    private final ServerGroupImpl socketOwners;
     private final Map<SyscallClass, ServerGroupImpl> groups;
     private final Router router;
     private final AdaptiveTuner tuner;
@@ -51,7 +52,8 @@ public final class Routing
         }
         // one fd, one reactor: calls that wait on an fd, their cancels and its close meet at the fd's owner; the
         // servers of sockets, or, with sockets INLINE, those of reads (a FIFO or tty read waits there)
-        this.fdOwners = routes[Syscall.SOCKET.op()] != null ? routes[Syscall.SOCKET.op()] : routes[Syscall.READ.op()];
+        this.socketOwners = routes[Syscall.SOCKET.op()];
+        this.fdOwners = socketOwners != null ? socketOwners : routes[Syscall.READ.op()];
         this.groups = Collections.unmodifiableMap(new EnumMap<>(groups));
         this.router = router;
         this.tuner = tuner;
@@ -76,11 +78,22 @@ public final class Routing
     }
 
     /**
-     * @return the servers that own sockets (by fd modulo), or null if socket calls run inline.
+     * @return the servers that own fds (by fd modulo, {@code FdOwners.ownerIndex}): where a call waiting on an fd
+     *         waits, and so where an fd's close goes. The servers of sockets; with sockets INLINE, those of reads
+     *         (a FIFO or tty read waits there); null if neither has servers.
      */
     public ServerGroupImpl fdOwners()
     {
         return fdOwners;
+    }
+
+    /**
+     * @return the servers that own sockets (by fd modulo), or null if socket calls run inline: then a socket's
+     *         calls, and its close by the socket API, run on the caller too.
+     */
+    public ServerGroupImpl socketOwners()
+    {
+        return socketOwners;
     }
 
     /**
