@@ -9,22 +9,132 @@ import static io.offload.rings.HandleRingDescriptor.PRODUCER_INDEX_OFFSET;
 import static io.offload.rings.HandleRingDescriptor.PRODUCER_LIMIT_OFFSET;
 
 /**
- * What both rings share: the memory, index accessors named by their ordering, and the single consumer, which
- * recognises a published slot by its non-zero content (so it works for one producer and for many).
+ * 128 bytes before the read-only fields, so that whatever was allocated just before a ring (and may be written)
+ * does not share their cache line (JCTools' {@code ConcurrentCircularArrayQueueL0Pad}). Padding is in longs: the
+ * hot fields below are all longs, so the JVM's field layout cannot tuck one into a hole next to another.
  */
-abstract class AbstractHandleRing implements HandleRing
+abstract class HandleRingPad0
 {
-    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+}
 
+/**
+ * What both sides read on every access and nobody writes after construction.
+ */
+abstract class HandleRingColdFields extends HandleRingPad0
+{
     final MemorySegment memory;
     final int capacity;
-    final int mask;
+    final long mask;
     final int lapShift;
     final long producerIndexOffset;
     final long producerLimitOffset;
     final long consumerIndexOffset;
 
+    HandleRingColdFields(final MemorySegment memory, final int capacity)
+    {
+        this.memory = memory;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.lapShift = Integer.numberOfTrailingZeros(capacity);
+        final long trailer = HandleRingDescriptor.trailerOffset(capacity);
+        this.producerIndexOffset = trailer + PRODUCER_INDEX_OFFSET;
+        this.producerLimitOffset = trailer + PRODUCER_LIMIT_OFFSET;
+        this.consumerIndexOffset = trailer + CONSUMER_INDEX_OFFSET;
+    }
+}
+
+/**
+ * Keeps the producer's private fields off the read-only fields' line: the consumer reads those on every handle.
+ */
+abstract class HandleRingPad1 extends HandleRingColdFields
+{
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    HandleRingPad1(final MemorySegment memory, final int capacity)
+    {
+        super(memory, capacity);
+    }
+}
+
+/**
+ * A single producer's private copies (SPSC only): its next index and the limit below which it need not look at the
+ * consumer index. The shared copies live in the ring's memory.
+ */
+abstract class HandleRingProducerFields extends HandleRingPad1
+{
+    long producerIndex;
+    long producerLimit;
+
+    HandleRingProducerFields(final MemorySegment memory, final int capacity)
+    {
+        super(memory, capacity);
+        this.producerLimit = capacity;
+    }
+}
+
+/**
+ * Keeps the producer's fields and the consumer's apart.
+ */
+abstract class HandleRingPad2 extends HandleRingProducerFields
+{
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    HandleRingPad2(final MemorySegment memory, final int capacity)
+    {
+        super(memory, capacity);
+    }
+}
+
+/**
+ * The consumer's private copy of its index, so that a drain does not start by reading the ring's memory.
+ */
+abstract class HandleRingConsumerFields extends HandleRingPad2
+{
+    long consumerIndex;
+
+    HandleRingConsumerFields(final MemorySegment memory, final int capacity)
+    {
+        super(memory, capacity);
+    }
+}
+
+/**
+ * Keeps whatever is allocated after a ring off the consumer's field.
+ */
+abstract class HandleRingPad3 extends HandleRingConsumerFields
+{
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+
+    HandleRingPad3(final MemorySegment memory, final int capacity)
+    {
+        super(memory, capacity);
+    }
+}
+
+/**
+ * What both rings share: the memory, index accessors named by their ordering, and the single consumer, which
+ * recognises a published slot by its content (so it works for one producer and for many).
+ * <p>
+ * The hot paths copy {@code memory} and the offsets into locals before the first ordered access: an acquire or a
+ * release stops the JIT from reusing a field it loaded before, so without the copies every access would load them
+ * again. Each {@code MemorySegment} access still checks bounds, alignment and that the arena is open; that is the
+ * price of off-heap memory that cannot outlive its arena, and the rings keep the number of accesses per handle at
+ * what the protocol needs (producer: slot and index; consumer: slot and index).
+ */
+abstract class AbstractHandleRing extends HandleRingPad3 implements HandleRing
+{
+    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+
     AbstractHandleRing(final MemorySegment memory, final int capacity)
+    {
+        super(checkMemory(memory, capacity), capacity);
+        memory.asSlice(0, HandleRingDescriptor.requiredBytes(capacity)).fill((byte)0);
+        soProducerLimit(memory, producerLimitOffset, capacity);
+    }
+
+    private static MemorySegment checkMemory(final MemorySegment memory, final int capacity)
     {
         HandleRingDescriptor.checkCapacity(capacity);
         final long required = HandleRingDescriptor.requiredBytes(capacity);
@@ -47,16 +157,7 @@ abstract class AbstractHandleRing implements HandleRing
                 "ring memory must be " + HandleRingDescriptor.ALIGNMENT + "-byte aligned, address is 0x" +
                 Long.toHexString(memory.address()));
         }
-        this.memory = memory;
-        this.capacity = capacity;
-        this.mask = capacity - 1;
-        this.lapShift = Integer.numberOfTrailingZeros(capacity);
-        final long trailer = HandleRingDescriptor.trailerOffset(capacity);
-        this.producerIndexOffset = trailer + PRODUCER_INDEX_OFFSET;
-        this.producerLimitOffset = trailer + PRODUCER_LIMIT_OFFSET;
-        this.consumerIndexOffset = trailer + CONSUMER_INDEX_OFFSET;
-        memory.asSlice(0, required).fill((byte)0);
-        soProducerLimit(capacity);
+        return memory;
     }
 
     static void checkHandle(final int handle)
@@ -67,75 +168,105 @@ abstract class AbstractHandleRing implements HandleRing
         }
     }
 
-    final long slotOffset(final long index)
+    /**
+     * @param index a ring index.
+     * @param mask  capacity - 1.
+     * @return offset of the slot of {@code index}.
+     */
+    static long slotOffset(final long index, final long mask)
     {
-        return (index & mask) << 3;
+        return (index & mask) << HandleRingDescriptor.SLOT_SHIFT;
     }
 
     /**
-     * @param index a ring index.
-     * @return the lap tag that marks slot {@code index & mask} as published for {@code index}; never 0.
+     * @param index    a ring index.
+     * @param lapShift log2(capacity).
+     * @return the lap's parity in the sign bit: what a slot published for {@code index} holds there.
      */
-    final int lap(final long index)
+    static int lapBit(final long index, final int lapShift)
     {
-        return (int)(index >>> lapShift) + 1;
+        return (int)(index >>> lapShift) << 31;
     }
 
-    final long slotValue(final long index, final int handle)
+    /**
+     * @param index    a ring index.
+     * @param lapShift log2(capacity).
+     * @param handle   a valid handle.
+     * @return the slot content that publishes {@code handle} for {@code index}; never 0.
+     */
+    static int slotValue(final long index, final int lapShift, final int handle)
     {
-        return ((long)lap(index) << 32) | (handle & 0xFFFF_FFFFL);
+        return lapBit(index, lapShift) | (handle + 1);
     }
 
-    final long lvSlot(final long offset)
+    /**
+     * @param value    what a slot holds.
+     * @param index    the index the consumer expects in it.
+     * @param lapShift log2(capacity).
+     * @return {@code handle + 1} (positive) if the slot holds a handle published for {@code index}; 0 or negative
+     *         if it is empty or still holds the previous lap's handle (the other lap bit).
+     */
+    static int untag(final int value, final long index, final int lapShift)
     {
+        return value ^ lapBit(index, lapShift);
+    }
+
+    static int lvSlot(final MemorySegment memory, final long offset)
+    {
+        // acquire, pairs with the release in soSlot: the entry written before the handle is visible
+        return (int)INT.getAcquire(memory, offset);
+    }
+
+    static void soSlot(final MemorySegment memory, final long offset, final int value)
+    {
+        // release, pairs with the acquire in lvSlot: the entry written before publication is visible to a
+        // consumer that sees the slot
+        INT.setRelease(memory, offset, value);
+    }
+
+    static long lvProducerIndex(final MemorySegment memory, final long offset)
+    {
+        // acquire, pairs with soProducerIndex and casProducerIndex (size() only: the consumer goes by slots)
         return (long)LONG.getAcquire(memory, offset);
     }
 
-    final void soSlot(final long offset, final long value)
+    static void soProducerIndex(final MemorySegment memory, final long offset, final long value)
     {
-        // release: the entry written before publication is visible to a consumer that sees the slot
+        // release, pairs with lvProducerIndex in size(): a handle counted there has been published
         LONG.setRelease(memory, offset, value);
     }
 
-    final long lvProducerIndex()
+    static boolean casProducerIndex(
+        final MemorySegment memory, final long offset, final long expected, final long update)
     {
-        return (long)LONG.getAcquire(memory, producerIndexOffset);
+        // volatile CAS: one claimant per index; pairs with lvProducerIndex of the other producers and of size()
+        return LONG.compareAndSet(memory, offset, expected, update);
     }
 
-    final void soProducerIndex(final long value)
+    static long lvProducerLimit(final MemorySegment memory, final long offset)
     {
-        LONG.setRelease(memory, producerIndexOffset, value);
+        // acquire, pairs with soProducerLimit: a limit seen here was computed from a consumer index whose slots
+        // had been read (that producer's lvConsumerIndex), so writing below it never overwrites an unread slot
+        return (long)LONG.getAcquire(memory, offset);
     }
 
-    final boolean casProducerIndex(final long expected, final long update)
+    static void soProducerLimit(final MemorySegment memory, final long offset, final long value)
     {
-        return LONG.compareAndSet(memory, producerIndexOffset, expected, update);
+        // release, pairs with lvProducerLimit
+        LONG.setRelease(memory, offset, value);
     }
 
-    final long lvProducerLimit()
+    static long lvConsumerIndex(final MemorySegment memory, final long offset)
     {
-        return (long)LONG.getAcquire(memory, producerLimitOffset);
+        // acquire, pairs with soConsumerIndex: the slots below it have been read
+        return (long)LONG.getAcquire(memory, offset);
     }
 
-    final void soProducerLimit(final long value)
+    static void soConsumerIndex(final MemorySegment memory, final long offset, final long value)
     {
-        LONG.setRelease(memory, producerLimitOffset, value);
-    }
-
-    final long lvConsumerIndex()
-    {
-        return (long)LONG.getAcquire(memory, consumerIndexOffset);
-    }
-
-    final long lpConsumerIndex()
-    {
-        return (long)LONG.get(memory, consumerIndexOffset);
-    }
-
-    final void soConsumerIndex(final long value)
-    {
-        // release: the slot's read happens before producers see the index move past it and overwrite it
-        LONG.setRelease(memory, consumerIndexOffset, value);
+        // release, pairs with lvConsumerIndex: the slot's read happens before producers see the index move past
+        // it and overwrite it
+        LONG.setRelease(memory, offset, value);
     }
 
     @Override
@@ -145,34 +276,41 @@ abstract class AbstractHandleRing implements HandleRing
         {
             throw new IllegalArgumentException("drain limit must be > 0, got " + limit);
         }
-        final long consumerIndex = lpConsumerIndex();
-        int taken = 0;
-        while (taken < limit)
+        final MemorySegment memory = this.memory;
+        final long mask = this.mask;
+        final int lapShift = this.lapShift;
+        final long consumerIndexOffset = this.consumerIndexOffset;
+        final long start = consumerIndex;
+        final long end = start + limit;
+        long index = start;
+        while (index < end)
         {
-            final long index = consumerIndex + taken;
-            final long value = lvSlot(slotOffset(index));
-            if ((int)(value >>> 32) != lap(index))
+            final int tagged = untag(lvSlot(memory, slotOffset(index, mask)), index, lapShift);
+            if (tagged <= 0)
             {
                 break; // empty, or a producer has claimed the slot and not yet written it
             }
-            soConsumerIndex(index + 1);
-            taken++;
-            consumer.accept((int)value);
+            index++;
+            consumerIndex = index;
+            soConsumerIndex(memory, consumerIndexOffset, index);
+            consumer.accept(tagged - 1);
         }
-        return taken;
+        return (int)(index - start);
     }
 
     @Override
     public final int poll()
     {
-        final long consumerIndex = lpConsumerIndex();
-        final long value = lvSlot(slotOffset(consumerIndex));
-        if ((int)(value >>> 32) != lap(consumerIndex))
+        final MemorySegment memory = this.memory;
+        final long index = consumerIndex;
+        final int tagged = untag(lvSlot(memory, slotOffset(index, mask)), index, lapShift);
+        if (tagged <= 0)
         {
             return -1;
         }
-        soConsumerIndex(consumerIndex + 1);
-        return (int)value;
+        consumerIndex = index + 1;
+        soConsumerIndex(memory, consumerIndexOffset, index + 1);
+        return tagged - 1;
     }
 
     @Override
@@ -184,12 +322,13 @@ abstract class AbstractHandleRing implements HandleRing
     @Override
     public final int size()
     {
+        final MemorySegment memory = this.memory;
         // consumer index first: read in this order, the difference can overstate but never go negative by much
-        long consumerIndex = lvConsumerIndex();
+        long consumerIndex = lvConsumerIndex(memory, consumerIndexOffset);
         while (true)
         {
-            final long producerIndex = lvProducerIndex();
-            final long consumerAfter = lvConsumerIndex();
+            final long producerIndex = lvProducerIndex(memory, producerIndexOffset);
+            final long consumerAfter = lvConsumerIndex(memory, consumerIndexOffset);
             if (consumerAfter == consumerIndex)
             {
                 return (int)Math.max(0, Math.min(capacity, producerIndex - consumerIndex));

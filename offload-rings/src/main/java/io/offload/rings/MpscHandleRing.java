@@ -35,31 +35,33 @@ public final class MpscHandleRing extends AbstractHandleRing
     public boolean offer(final int handle)
     {
         checkHandle(handle);
-        long limit = lvProducerLimit();
+        final MemorySegment memory = this.memory;
+        final long producerIndexOffset = this.producerIndexOffset;
+        long limit = lvProducerLimit(memory, producerLimitOffset);
         long index;
         do
         {
-            index = lvProducerIndex();
+            index = lvProducerIndex(memory, producerIndexOffset);
             if (index >= limit)
             {
-                limit = refreshProducerLimit(index);
+                limit = refreshProducerLimit(memory, index);
                 if (index >= limit)
                 {
                     return false;
                 }
             }
         }
-        while (!casProducerIndex(index, index + 1));
-        soSlot(slotOffset(index), slotValue(index, handle));
+        while (!casProducerIndex(memory, producerIndexOffset, index, index + 1));
+        soSlot(memory, slotOffset(index, mask), slotValue(index, lapShift, handle));
         return true;
     }
 
-    private long refreshProducerLimit(final long index)
+    private long refreshProducerLimit(final MemorySegment memory, final long index)
     {
-        final long limit = lvConsumerIndex() + capacity;
+        final long limit = lvConsumerIndex(memory, consumerIndexOffset) + capacity;
         if (index < limit)
         {
-            soProducerLimit(limit);
+            soProducerLimit(memory, producerLimitOffset, limit);
         }
         return limit;
     }

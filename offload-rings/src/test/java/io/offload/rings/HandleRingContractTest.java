@@ -458,10 +458,11 @@ abstract class HandleRingContractTest
     @Test
     void requiredBytesCoversSlotsAndTrailer()
     {
-        // 8-byte slots (lap << 32 | handle), rounded up to 128 bytes, then the trailer
+        // 4-byte slots (lap bit | handle + 1), rounded up to 128 bytes, then the trailer
         assertEquals(128 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(2));
-        assertEquals(256 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(32));
-        assertEquals(8192 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(1024));
+        assertEquals(128 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(32));
+        assertEquals(256 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(64));
+        assertEquals(4096 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(1024));
         assertThrows(IllegalArgumentException.class, () -> HandleRingDescriptor.requiredBytes(3));
     }
 
