@@ -87,16 +87,31 @@ abstract class HandleRingPad2 extends HandleRingProducerFields
 }
 
 /**
- * The consumer's private copy of its index, so that a drain does not start by reading the ring's memory.
+ * The consumer's private state: its copy of its index, so that a drain does not start by reading the ring's
+ * memory, and the batch of handles it has taken out of the slots but not yet handed on,
+ * {@code batch[pendingFrom, pendingTo)}: the rest of the chunk a drain is handing on, or what a consumer that threw
+ * left behind.
  */
 abstract class HandleRingConsumerFields extends HandleRingPad2
 {
     long consumerIndex;
+    int pendingFrom;
+    int pendingTo;
+    final int[] batch;
 
     HandleRingConsumerFields(final MemorySegment memory, final int capacity)
     {
         super(memory, capacity);
+        // padded at both ends so that the consumer's writes share no cache line with neighbouring objects
+        this.batch = new int[BATCH_PAD + Math.min(capacity, BATCH_LENGTH) + BATCH_PAD];
+        this.pendingFrom = BATCH_PAD;
+        this.pendingTo = BATCH_PAD;
     }
+
+    /** Most handles a drain takes out of the slots before it publishes the consumer index once for all of them. */
+    static final int BATCH_LENGTH = 64;
+    /** Unused ints before and after the batch: 128 bytes. */
+    static final int BATCH_PAD = 32;
 }
 
 /**
@@ -269,6 +284,13 @@ abstract class AbstractHandleRing extends HandleRingPad3 implements HandleRing
         LONG.setRelease(memory, offset, value);
     }
 
+    /**
+     * Takes the published handles in chunks of up to {@link #BATCH_LENGTH}: reads a chunk's slots into the batch,
+     * publishes the consumer index once past all of them (so each slot is free again before its handle is handed
+     * on, and the consumer index line is written once per chunk instead of once per handle), then hands the chunk
+     * on. If the consumer throws, the handles after the one it threw on stay in the batch and come first out of
+     * the next drain or poll.
+     */
     @Override
     public final int drain(final HandleConsumer consumer, final int limit)
     {
@@ -276,31 +298,70 @@ abstract class AbstractHandleRing extends HandleRingPad3 implements HandleRing
         {
             throw new IllegalArgumentException("drain limit must be > 0, got " + limit);
         }
+        int taken = 0;
+        if (pendingFrom != pendingTo)
+        {
+            taken = Math.min(pendingTo - pendingFrom, limit);
+            handOn(consumer, taken);
+        }
         final MemorySegment memory = this.memory;
         final long mask = this.mask;
         final int lapShift = this.lapShift;
-        final long consumerIndexOffset = this.consumerIndexOffset;
-        final long start = consumerIndex;
-        final long end = start + limit;
-        long index = start;
-        while (index < end)
+        final int[] batch = this.batch;
+        final int chunkLength = batch.length - 2 * BATCH_PAD;
+        long index = consumerIndex;
+        while (taken < limit)
         {
-            final int tagged = untag(lvSlot(memory, slotOffset(index, mask)), index, lapShift);
-            if (tagged <= 0)
+            final int chunk = Math.min(limit - taken, chunkLength);
+            int n = 0;
+            while (n < chunk)
             {
-                break; // empty, or a producer has claimed the slot and not yet written it
+                final int tagged = untag(lvSlot(memory, slotOffset(index + n, mask)), index + n, lapShift);
+                if (tagged <= 0)
+                {
+                    break; // empty, or a producer has claimed the slot and not yet written it
+                }
+                batch[BATCH_PAD + n] = tagged - 1;
+                n++;
             }
-            index++;
+            if (n == 0)
+            {
+                break;
+            }
+            pendingFrom = BATCH_PAD;
+            pendingTo = BATCH_PAD + n;
+            index += n;
             consumerIndex = index;
             soConsumerIndex(memory, consumerIndexOffset, index);
-            consumer.accept(tagged - 1);
+            handOn(consumer, n);
+            taken += n;
+            if (n < chunk)
+            {
+                break;
+            }
         }
-        return (int)(index - start);
+        return taken;
+    }
+
+    /**
+     * Hands the next {@code count} pending handles to the consumer.
+     */
+    private void handOn(final HandleConsumer consumer, final int count)
+    {
+        final int[] batch = this.batch;
+        for (int i = 0; i < count; i++)
+        {
+            consumer.accept(batch[pendingFrom++]); // moves first: a handle the consumer threw on counts as taken
+        }
     }
 
     @Override
     public final int poll()
     {
+        if (pendingFrom != pendingTo)
+        {
+            return batch[pendingFrom++];
+        }
         final MemorySegment memory = this.memory;
         final long index = consumerIndex;
         final int tagged = untag(lvSlot(memory, slotOffset(index, mask)), index, lapShift);
@@ -331,7 +392,10 @@ abstract class AbstractHandleRing extends HandleRingPad3 implements HandleRing
             final long consumerAfter = lvConsumerIndex(memory, consumerIndexOffset);
             if (consumerAfter == consumerIndex)
             {
-                return (int)Math.max(0, Math.min(capacity, producerIndex - consumerIndex));
+                // + handles taken out of the slots and not yet handed on: the rest of the chunk being handed on,
+                // or what a consumer that threw left behind (a racy read from other threads, exact on the consumer)
+                final long pending = pendingTo - pendingFrom;
+                return (int)Math.max(0, Math.min(capacity, producerIndex - consumerIndex + pending));
             }
             consumerIndex = consumerAfter;
         }
