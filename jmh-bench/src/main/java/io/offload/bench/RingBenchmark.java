@@ -20,7 +20,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
 import java.lang.foreign.Arena;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +55,8 @@ import java.util.concurrent.TimeUnit;
  * happened to be allocated next to it.
  * <p>
  * CPUs: the benchmark (producer) thread is pinned on CPU 0, the consumer (echo) thread on CPU 1.
+ * <p>
+ * {@link #main} runs both benchmarks for the four queues in one run and prints offload against JCTools as ratios.
  */
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
@@ -402,5 +413,62 @@ public class RingBenchmark
             Thread.onSpinWait();
         }
         return r;
+    }
+
+    /**
+     * Runs {@code offer} and {@code roundTrip} for the four queues in one run and prints, per benchmark, each queue's
+     * score and our ring's speed against the JCTools queue of the same kind (above 1: ours is faster): ops/us
+     * ours / JCTools for {@code offer}, ns JCTools / ours for {@code roundTrip}.
+     *
+     * @param args JMH options, added to these (e.g. {@code -f 3 -prof gc}); the JSON goes to
+     *             {@code jmh-bench/results/RingBenchmark.json} unless {@code -rff} says otherwise.
+     * @throws Exception if JMH fails or an option is wrong.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final CommandLineOptions cli = new CommandLineOptions(args);
+        final OptionsBuilder options = new OptionsBuilder();
+        options.parent(cli).include(RingBenchmark.class.getName() + "\\.(offer|roundTrip)$");
+        if (cli.getResult().hasValue())
+        {
+            options.resultFormat(cli.getResultFormat().orElse(ResultFormatType.JSON));
+        }
+        else
+        {
+            options.resultFormat(ResultFormatType.JSON).result("jmh-bench/results/RingBenchmark.json");
+        }
+        final Collection<RunResult> results = new Runner(options.build()).run();
+
+        final Map<String, double[]> scores = new HashMap<>();
+        for (final RunResult result : results)
+        {
+            final String benchmark = result.getParams().getBenchmark();
+            final String name = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            final String impl = result.getParams().getParam("impl");
+            scores.put(name + " " + impl,
+                new double[]{result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError()});
+        }
+        System.out.println();
+        System.out.printf("%-10s %-6s %22s %22s %12s%n", "benchmark", "kind", "offload", "JCTools", "offload/JCT");
+        for (final String name : new String[]{"offer", "roundTrip"})
+        {
+            final boolean higherIsBetter = name.equals("offer");
+            final String unit = higherIsBetter ? "ops/us" : "ns";
+            for (final String kind : new String[]{"Spsc", "Mpsc"})
+            {
+                final double[] ours = scores.get(name + " offload" + kind);
+                final double[] theirs = scores.get(name + " jctools" + kind);
+                if (ours == null || theirs == null)
+                {
+                    continue;
+                }
+                final double ratio = higherIsBetter ? ours[0] / theirs[0] : theirs[0] / ours[0];
+                System.out.printf("%-10s %-6s %22s %22s %11.2fx%n", name, kind.toUpperCase(),
+                    String.format("%.2f +- %.2f %s", ours[0], ours[1], unit),
+                    String.format("%.2f +- %.2f %s", theirs[0], theirs[1], unit), ratio);
+            }
+        }
+        System.out.println("offload/JCT: our ring's speed against JCTools' queue of the same kind, same run " +
+            "(above 1: ours is faster; offer: ops/us ratio, roundTrip: inverse ns ratio)");
     }
 }
