@@ -30,10 +30,12 @@ abstract class HandleRingColdFields extends HandleRingPad0
     final long producerIndexOffset;
     final long producerLimitOffset;
     final long consumerIndexOffset;
+    final boolean clearsSlots;
 
-    HandleRingColdFields(final MemorySegment memory, final int capacity)
+    HandleRingColdFields(final MemorySegment memory, final int capacity, final boolean clearsSlots)
     {
         this.memory = memory;
+        this.clearsSlots = clearsSlots;
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.lapShift = Integer.numberOfTrailingZeros(capacity);
@@ -51,9 +53,9 @@ abstract class HandleRingPad1 extends HandleRingColdFields
 {
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 
-    HandleRingPad1(final MemorySegment memory, final int capacity)
+    HandleRingPad1(final MemorySegment memory, final int capacity, final boolean clearsSlots)
     {
-        super(memory, capacity);
+        super(memory, capacity, clearsSlots);
     }
 }
 
@@ -66,9 +68,9 @@ abstract class HandleRingProducerFields extends HandleRingPad1
     long producerIndex;
     long producerLimit;
 
-    HandleRingProducerFields(final MemorySegment memory, final int capacity)
+    HandleRingProducerFields(final MemorySegment memory, final int capacity, final boolean clearsSlots)
     {
-        super(memory, capacity);
+        super(memory, capacity, clearsSlots);
         this.producerLimit = capacity;
     }
 }
@@ -80,9 +82,9 @@ abstract class HandleRingPad2 extends HandleRingProducerFields
 {
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 
-    HandleRingPad2(final MemorySegment memory, final int capacity)
+    HandleRingPad2(final MemorySegment memory, final int capacity, final boolean clearsSlots)
     {
-        super(memory, capacity);
+        super(memory, capacity, clearsSlots);
     }
 }
 
@@ -99,9 +101,9 @@ abstract class HandleRingConsumerFields extends HandleRingPad2
     int pendingTo;
     final int[] batch;
 
-    HandleRingConsumerFields(final MemorySegment memory, final int capacity)
+    HandleRingConsumerFields(final MemorySegment memory, final int capacity, final boolean clearsSlots)
     {
-        super(memory, capacity);
+        super(memory, capacity, clearsSlots);
         // padded at both ends so that the consumer's writes share no cache line with neighbouring objects
         this.batch = new int[BATCH_PAD + Math.min(capacity, BATCH_LENGTH) + BATCH_PAD];
         this.pendingFrom = BATCH_PAD;
@@ -121,9 +123,9 @@ abstract class HandleRingPad3 extends HandleRingConsumerFields
 {
     long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
 
-    HandleRingPad3(final MemorySegment memory, final int capacity)
+    HandleRingPad3(final MemorySegment memory, final int capacity, final boolean clearsSlots)
     {
-        super(memory, capacity);
+        super(memory, capacity, clearsSlots);
     }
 }
 
@@ -142,9 +144,14 @@ abstract class AbstractHandleRing extends HandleRingPad3 implements HandleRing
     static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
-    AbstractHandleRing(final MemorySegment memory, final int capacity)
+    /**
+     * @param memory      the ring's memory, checked here.
+     * @param capacity    a power of two.
+     * @param clearsSlots whether the consumer zeroes each slot it takes (see {@link HandleRingDescriptor}).
+     */
+    AbstractHandleRing(final MemorySegment memory, final int capacity, final boolean clearsSlots)
     {
-        super(checkMemory(memory, capacity), capacity);
+        super(checkMemory(memory, capacity), capacity, clearsSlots);
         memory.asSlice(0, HandleRingDescriptor.requiredBytes(capacity)).fill((byte)0);
         soProducerLimit(memory, producerLimitOffset, capacity);
     }
@@ -239,6 +246,13 @@ abstract class AbstractHandleRing extends HandleRingPad3 implements HandleRing
         INT.setRelease(memory, offset, value);
     }
 
+    static void spSlot(final MemorySegment memory, final long offset, final int value)
+    {
+        // plain: the consumer's zeroing of a slot it took; the release in soConsumerIndex that follows orders it
+        // before any producer can see the slot free and write it again
+        INT.set(memory, offset, value);
+    }
+
     static long lvProducerIndex(final MemorySegment memory, final long offset)
     {
         // acquire, pairs with soProducerIndex and casProducerIndex (size() only: the consumer goes by slots)
@@ -322,6 +336,10 @@ abstract class AbstractHandleRing extends HandleRingPad3 implements HandleRing
                     break; // empty, or a producer has claimed the slot and not yet written it
                 }
                 batch[BATCH_PAD + n] = tagged - 1;
+                if (clearsSlots)
+                {
+                    spSlot(memory, slotOffset(index + n, mask), 0);
+                }
                 n++;
             }
             if (n == 0)
@@ -368,6 +386,10 @@ abstract class AbstractHandleRing extends HandleRingPad3 implements HandleRing
         if (tagged <= 0)
         {
             return -1;
+        }
+        if (clearsSlots)
+        {
+            spSlot(memory, slotOffset(index, mask), 0);
         }
         consumerIndex = index + 1;
         soConsumerIndex(memory, consumerIndexOffset, index + 1);

@@ -23,8 +23,11 @@ package io.offload.rings;
  * {@code handle + 1} (never 0, so zeroed memory is empty) with the sign bit set to the lap's parity,
  * {@code (index >>> log2(capacity)) & 1}. One bit of lap is enough: the single consumer has already read the
  * previous lap's value from that slot, so by coherence it can only see that value (other parity: not yet) or the
- * new one, never an older one. A consumed slot is left as it is, so the consumer writes nothing into the slots and
- * a slot's cache line moves only from producer to consumer. Slots are 4 bytes, 16 to a cache line (the density of
+ * new one, never an older one. In an SPSC ring a consumed slot is left as it is, so the consumer writes nothing
+ * into the slots. In an MPSC ring the consumer zeroes each slot it takes before it releases the consumer index
+ * (zero is empty in every lap): a producer's CAS on the producer index waits until its previous slot store is done,
+ * and a store into a line the consumer has only read waits for the consumer's copy to be invalidated, where one the
+ * consumer has written is simply handed over (jmh-bench/README.md, rings). Slots are 4 bytes, 16 to a cache line (the density of
  * a compressed-oops reference array such as JCTools'); handles are below {@link Integer#MAX_VALUE}, so
  * {@code handle + 1} fits in the 31 bits below the lap bit. Producers read the consumer index only when their
  * cached limit is exhausted (JCTools' producer-limit scheme). Indices are 128 bytes apart because adjacent-line

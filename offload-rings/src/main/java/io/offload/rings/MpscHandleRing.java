@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  * A ring of entry handles with many producers and one consumer. Producers claim a slot by CAS on the producer
  * index, checked against a shared cached limit that is refreshed from the consumer index only when reached
  * (JCTools {@code MpscArrayQueue}). A claimed slot is written after the CAS; until then the consumer sees it
- * empty and stops its batch there, so per-producer order is kept.
+ * empty and stops its batch there, so per-producer order is kept. The consumer zeroes each slot it takes (see
+ * {@link HandleRingDescriptor}).
  */
 public final class MpscHandleRing extends AbstractHandleRing
 {
@@ -17,7 +18,7 @@ public final class MpscHandleRing extends AbstractHandleRing
      */
     public MpscHandleRing(final MemorySegment memory, final int capacity)
     {
-        super(memory, capacity);
+        super(memory, capacity, true);
     }
 
     /**

@@ -17,7 +17,7 @@ public final class SpscHandleRing extends AbstractHandleRing
      */
     public SpscHandleRing(final MemorySegment memory, final int capacity)
     {
-        super(memory, capacity);
+        super(memory, capacity, false);
     }
 
     /**
