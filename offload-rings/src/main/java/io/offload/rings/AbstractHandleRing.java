@@ -137,7 +137,8 @@ abstract class HandleRingPad3 extends HandleRingConsumerFields
  * release stops the JIT from reusing a field it loaded before, so without the copies every access would load them
  * again. Each {@code MemorySegment} access still checks bounds, alignment and that the arena is open; that is the
  * price of off-heap memory that cannot outlive its arena, and the rings keep the number of accesses per handle at
- * what the protocol needs (producer: slot and index; consumer: slot and index).
+ * what the protocol needs (producer: slot and index; consumer: the slot, zeroing it in an MPSC ring, and the
+ * index once per chunk of a drain).
  */
 abstract class AbstractHandleRing extends HandleRingPad3 implements HandleRing
 {
