@@ -251,6 +251,36 @@ class IoUringExecutorCancelTest
         }
     }
 
+    /**
+     * A settle that runs out of time before a request's CQE comes leaves that call uncompleted and says so (a
+     * one-nanosecond bound stands in for a request the kernel never finishes); should the CQE come anyway, the call
+     * completes on it, never before.
+     */
+    @Test
+    void aSettleThatRunsOutOfTimeLeavesTheCallsStillInTheKernelUncompleted()
+    {
+        try (ExecutorHarness h = new ExecutorHarness(new IoUringExecutorOptions().settleTimeoutNanos(1)))
+        {
+            final int[] pipe = pipe(h);
+            final MemorySegment buf = untouched(h, 8);
+            final int read = h.start(Syscall.READ, pipe[0], buf.address(), 8);
+            h.cycles(2);
+            assertEquals(1, h.executor.inKernel());
+            h.executor.settleAll();
+            if (h.executor.unsettled() == 1)
+            {
+                assertFalse(h.done(read), "a call whose CQE has not come is not completed");
+                assertEquals(1, h.executor.inKernel());
+            }
+            else
+            {
+                assertEquals(0, h.executor.unsettled());
+                assertEquals(-Errno.ECANCELED, h.result(read));
+            }
+            assertUntouched(buf, "the read's buffer");
+        }
+    }
+
     @Test
     void aCloseCancelsItsFdsWaitingReadFailsTheOnesBehindAndThenCloses()
     {
