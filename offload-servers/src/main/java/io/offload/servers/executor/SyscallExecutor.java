@@ -68,7 +68,17 @@ public final class SyscallExecutor implements ServerExecutor
     private boolean closed;
 
     /**
-     * @param owners where calls that must wait on an fd go ({@link FdOwners#LOCAL}: all wait here).
+     * @return a factory of syscall executors whose waits go to the fd owners of the server's context
+     *         ({@link ExecutorContext#fdOwners()}).
+     */
+    public static ServerExecutor.Factory factory()
+    {
+        return context -> new SyscallExecutor(context, context.fdOwners());
+    }
+
+    /**
+     * @param owners where calls that must wait on an fd go ({@link FdOwners#LOCAL}: all wait here), instead of
+     *               the context's.
      * @return a factory of syscall executors, for a server.
      */
     public static ServerExecutor.Factory factory(final FdOwners owners)
@@ -221,6 +231,40 @@ public final class SyscallExecutor implements ServerExecutor
     public int inFlight()
     {
         return waitQueue.size() + runQueue.size();
+    }
+
+    /**
+     * @return the reactor's epoll fd: readable when a parked call's fd is ready (or a {@link #wake()} came).
+     */
+    @Override
+    public int pollFd()
+    {
+        return reactor.epollFd();
+    }
+
+    /**
+     * @return now if calls are queued to run, else the earliest deadline of a parked call (it may be one whose call
+     *         has left since: early, never late), or 0 for none.
+     */
+    @Override
+    public long nextDeadline()
+    {
+        if (!runQueue.isEmpty())
+        {
+            final long now = clock.nanoTime();
+            return now == 0 ? 1 : now; // due now; 0 would say "none"
+        }
+        return earliestDeadline == Long.MAX_VALUE ? 0L : earliestDeadline;
+    }
+
+    /**
+     * Fail the calls parked on {@code fd} with EBADF (the bytes a call moved are lost, as when this executor runs the
+     * close) and drop the fd from the reactor, before the holding executor issues its close.
+     */
+    @Override
+    public void fdClosing(final int fd)
+    {
+        failWaitersOn(fd, -Errno.EBADF);
     }
 
     /**
