@@ -1,19 +1,28 @@
 package io.offload.servers.uring;
 
+import io.offload.servers.executor.ServerExecutor;
+import io.offload.servers.executor.SyscallExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Locale;
 
 /**
  * Which executor a server runs its calls on, decided once per runtime from the setting and from what the kernel
- * allows here ({@link IoUringSupport#check()}), with the reason to log once and to show in stats.
+ * allows here ({@link IoUringSupport#check()}), with the reason to log once and to show in stats. What the wiring
+ * needs is {@link #select}: the decision and the factory to give each server.
  * <pre>{@code
- * ExecutorChoice.Decision d = ExecutorChoice.choose(ExecutorChoice.Kind.AUTO, IoUringSupport.check());
- * LOG.info("{}", d);   // "executor io_uring (AUTO): io_uring available: features ..."
+ * ExecutorChoice.Selection s = ExecutorChoice.select(ExecutorChoice.Kind.AUTO, 256, false);
+ * LOG.info("{}", s.reason());   // "executor io_uring (AUTO): io_uring available: features ..."
+ * new SyscallServer(..., s.factory());
  * }</pre>
  */
 public final class ExecutorChoice
 {
     /** The system property the setting is read from (wired by the runtime's configuration). */
     public static final String PROPERTY = "offload.executor";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorChoice.class);
 
     private ExecutorChoice()
     {
@@ -75,7 +84,7 @@ public final class ExecutorChoice
          */
         public String executorName()
         {
-            return chosen == Kind.IO_URING ? IoUringExecutor.NAME : "syscalls";
+            return chosen == Kind.IO_URING ? IoUringExecutor.NAME : SyscallExecutor.NAME;
         }
 
         @Override
@@ -129,5 +138,94 @@ public final class ExecutorChoice
     public static Decision choose(final Kind kind)
     {
         return choose(kind, kind == Kind.SYSCALLS ? null : IoUringSupport.check());
+    }
+
+    /**
+     * What a runtime gives its servers: the decision and the factory that makes each server's executor.
+     *
+     * @param decision which executor, and why.
+     * @param factory  makes the executor on each server's thread.
+     */
+    public record Selection(Decision decision, ServerExecutor.Factory factory)
+    {
+        /**
+         * @return one line for the log and stats: which executor, what was asked, why.
+         */
+        public String reason()
+        {
+            return decision.toString();
+        }
+
+        /**
+         * @return "io_uring" or "syscalls".
+         */
+        public String executorName()
+        {
+            return decision.executorName();
+        }
+    }
+
+    /**
+     * Pick the executor for a runtime's servers: the one place the wiring calls. With io_uring chosen, each server
+     * sets its ring up on its own thread when it starts; if the kernel refuses that ring (a memory limit, a seccomp
+     * filter installed since the check), a server asked for AUTO logs why and runs on the syscall executor, and one
+     * asked for IO_URING fails to start with the kernel's reason.
+     *
+     * @param kind            AUTO, IO_URING or SYSCALLS.
+     * @param maxInFlight     io_uring requests in the kernel per server, 1 to {@link IoUringExecutorOptions#MAX_IN_FLIGHT}.
+     * @param fsyncCoalescing answer waiting fsync/fdatasync calls of one fd with one sync issued after all arrived.
+     * @return the decision (with its reason) and the factory.
+     * @throws IllegalArgumentException if kind is null or maxInFlight is out of range.
+     * @throws IllegalStateException    if IO_URING was asked for and io_uring does not work here.
+     */
+    public static Selection select(final Kind kind, final int maxInFlight, final boolean fsyncCoalescing)
+    {
+        if (kind == null)
+        {
+            throw new IllegalArgumentException("kind is null: use AUTO, IO_URING or SYSCALLS");
+        }
+        return select(kind, maxInFlight, fsyncCoalescing, kind == Kind.SYSCALLS ? null : IoUringSupport.check());
+    }
+
+    /**
+     * {@link #select(Kind, int, boolean)} with what the support check found, given.
+     *
+     * @param kind            the setting.
+     * @param maxInFlight     io_uring requests in the kernel per server.
+     * @param fsyncCoalescing fsync coalescing on or off.
+     * @param availability    what {@link IoUringSupport#check()} found (not needed for SYSCALLS).
+     * @return the decision and the factory.
+     */
+    public static Selection select(
+        final Kind kind, final int maxInFlight, final boolean fsyncCoalescing,
+        final IoUringSupport.Availability availability)
+    {
+        final IoUringExecutorOptions options = new IoUringExecutorOptions()
+            .maxInFlight(maxInFlight)
+            .fsyncCoalescing(fsyncCoalescing); // checked even when unused: a bad setting fails the same everywhere
+        final Decision decision = choose(kind, availability);
+        if (!decision.ioUring())
+        {
+            return new Selection(decision, SyscallExecutor.factory());
+        }
+        final ServerExecutor.Factory uring = IoUringExecutor.factory(options);
+        if (kind == Kind.IO_URING)
+        {
+            return new Selection(decision, uring);
+        }
+        final ServerExecutor.Factory syscalls = SyscallExecutor.factory();
+        return new Selection(decision, context ->
+        {
+            try
+            {
+                return uring.newExecutor(context);
+            }
+            catch (final IoUringException ex)
+            {
+                LOG.warn("{}: the kernel refused this server's io_uring ({}); it runs on the syscall executor",
+                    context.name(), ex.getMessage());
+                return syscalls.newExecutor(context);
+            }
+        });
     }
 }

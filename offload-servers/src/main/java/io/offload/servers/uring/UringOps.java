@@ -159,6 +159,25 @@ final class UringOps
 
     /**
      * @param op an entry's op.
+     * @return whether it is close.
+     */
+    static boolean isClose(final int op)
+    {
+        return op == CLOSE_OP;
+    }
+
+    /**
+     * @param op an entry's op.
+     * @return whether a short result means "go on": write(2) on a server writes everything it was given, as a
+     *         blocking socket would ({@code CallHandlers}), where io_uring's write returns what one write moved.
+     */
+    static boolean isWriteAll(final int op)
+    {
+        return op == WRITE;
+    }
+
+    /**
+     * @param op an entry's op.
      * @return whether it is fsync (true) rather than fdatasync.
      */
     static boolean isFsync(final int op)

@@ -6,6 +6,8 @@ import io.offload.rings.EntryPool;
 import io.offload.rings.SyscallEntry;
 import io.offload.rings.SyscallEntryDescriptor;
 import io.offload.servers.executor.Completions;
+import io.offload.servers.executor.ExecutorContext;
+import io.offload.servers.executor.FdOwners;
 import io.offload.servers.executor.ServerExecutor;
 import io.offload.servers.libc.LibC;
 import io.offload.servers.libc.SyscallDispatcher;
@@ -53,8 +55,17 @@ final class ExecutorHarness implements AutoCloseable
 
     ExecutorHarness(final IoUringExecutorOptions options, final Function<ExecutorHarness, ServerExecutor> fallback)
     {
-        executor = new IoUringExecutor(
-            entry, recorder, handle -> deadlines[handle], () -> now, fallback.apply(this), options);
+        executor = new IoUringExecutor(context(), options, context -> fallback.apply(this));
+    }
+
+    /**
+     * @return a context as a server would give: these entries, deadlines, completions and hand clock; errors of
+     *         calls are recorded as failures.
+     */
+    ExecutorContext context()
+    {
+        return new ExecutorContext("harness", entry, handle -> deadlines[handle], MAX_ENTRIES, recorder, () -> now,
+            ex -> errors.add("error handler: " + ex), FdOwners.LOCAL);
     }
 
     private void onComplete(final int handle, final long result)

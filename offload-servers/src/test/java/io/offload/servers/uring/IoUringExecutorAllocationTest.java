@@ -7,6 +7,7 @@ import io.offload.rings.EntryPool;
 import io.offload.rings.SyscallEntry;
 import io.offload.rings.SyscallEntryDescriptor;
 import io.offload.servers.executor.Completions;
+import io.offload.servers.executor.ExecutorContext;
 import io.offload.servers.executor.ServerExecutor;
 import io.offload.servers.libc.LibC;
 import io.offload.servers.libc.SyscallDispatcher;
@@ -25,6 +26,7 @@ import static io.offload.api.LinuxConstants.O_RDWR;
 import static io.offload.api.LinuxConstants.STATX_BASIC_STATS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The executor's hot path allocates nothing once compiled: start, the duty cycle's one enter and reap, CQE
@@ -62,8 +64,10 @@ class IoUringExecutorAllocationTest
             final int fd = (int)SyscallDispatcher.execute(capture, Syscall.OPENAT.op(), AT_FDCWD, path, O_RDWR, 0, 0, 0);
             assertTrue(fd >= 0, "open: " + fd);
             final Counting counting = new Counting();
-            final IoUringExecutor executor = new IoUringExecutor(entry, counting, IoUringExecutor.Deadlines.NONE,
-                System::nanoTime, new UnusedFallback(), new IoUringExecutorOptions().fsyncCoalescing(true));
+            final IoUringExecutor executor = new IoUringExecutor(
+                new ExecutorContext("allocation", entry, handle -> 0L, 64, counting, System::nanoTime,
+                    ex -> fail("error handler: " + ex)),
+                new IoUringExecutorOptions().fsyncCoalescing(true), context -> new UnusedFallback());
             try
             {
                 final long buf = arena.allocate(512).address();
@@ -97,7 +101,7 @@ class IoUringExecutorAllocationTest
                     allocated = threads.getThreadAllocatedBytes(Thread.currentThread().threadId()) - before;
                 }
                 assertEquals(0, counting.failures);
-                assertEquals(0, executor.delegated());
+                assertEquals(0, executor.stats().fallbackCalls());
                 assertEquals(0, allocated, "1,000 compiled rounds of pread, read, statx and fdatasync allocated bytes");
             }
             finally

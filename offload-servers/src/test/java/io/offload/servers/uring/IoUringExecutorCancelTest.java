@@ -184,7 +184,7 @@ class IoUringExecutorCancelTest
             assertFalse(cancel(h, read), "not held yet");
             h.executor.start(read);
             assertEquals(-Errno.ECANCELED, h.result(read));
-            assertEquals(0, h.executor.submitted());
+            assertEquals(0, h.executor.stats().submitted());
         }
     }
 

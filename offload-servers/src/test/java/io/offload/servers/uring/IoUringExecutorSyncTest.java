@@ -37,7 +37,7 @@ class IoUringExecutorSyncTest
     }
 
     /** Arrival, issue and answer events in the order the executor made them. */
-    private static final class Trace implements IoUringExecutor.SyncTrace
+    private static final class Trace implements UringSubmission.SyncTrace
     {
         static final int ARRIVED = 0;
         static final int ISSUED = 1;
@@ -133,15 +133,15 @@ class IoUringExecutorSyncTest
             final int second = h.start(Syscall.FDATASYNC, fd);
             final int third = h.start(Syscall.FSYNC, fd);
             final int fourth = h.start(Syscall.FDATASYNC, fd);
-            assertEquals(1, h.executor.syncsIssued(), "one in the kernel; the others wait for the next");
+            assertEquals(1, h.executor.stats().syncsIssued(), "one in the kernel; the others wait for the next");
             assertEquals(1, h.executor.inKernel());
             h.pumpUntil(() -> h.done(first) && h.done(second) && h.done(third) && h.done(fourth), "the syncs");
             for (final int s : new int[] {first, second, third, fourth})
             {
                 assertEquals(0, h.result(s));
             }
-            assertEquals(2, h.executor.syncsIssued());
-            assertEquals(4, h.executor.syncCallsAnswered());
+            assertEquals(2, h.executor.stats().syncsIssued());
+            assertEquals(4, h.executor.stats().syncCallsAnswered());
             assertEquals(4, trace.assertNoCallerAnsweredByAnEarlierSync());
             assertEquals(0, trace.issue(1)[3], "the first: fdatasync, as asked");
             assertEquals(1, trace.issue(2)[3], "the group with an fsync member issues fsync");
@@ -201,9 +201,9 @@ class IoUringExecutorSyncTest
                 }
             }
             final int answered = trace.assertNoCallerAnsweredByAnEarlierSync();
-            assertEquals(h.executor.syncCallsAnswered(), answered);
-            assertTrue(h.executor.syncsIssued() < answered,
-                "coalescing saved syncs: " + h.executor.syncsIssued() + " issued for " + answered + " calls");
+            assertEquals(h.executor.stats().syncCallsAnswered(), answered);
+            assertTrue(h.executor.stats().syncsIssued() < answered,
+                "coalescing saved syncs: " + h.executor.stats().syncsIssued() + " issued for " + answered + " calls");
             for (final int fd : fds)
             {
                 assertEquals(0, h.direct(Syscall.CLOSE, fd));
@@ -231,7 +231,7 @@ class IoUringExecutorSyncTest
             h.pumpUntil(() -> h.done(inKernel), "the sync in the kernel");
             assertEquals(0, h.result(inKernel));
             h.cycles(3);
-            assertEquals(1, h.executor.syncsIssued(), "the emptied group issued no sync");
+            assertEquals(1, h.executor.stats().syncsIssued(), "the emptied group issued no sync");
             assertEquals(0, h.executor.inFlight());
             assertEquals(0, h.direct(Syscall.CLOSE, fd));
         }
@@ -249,7 +249,7 @@ class IoUringExecutorSyncTest
             assertEquals(-Errno.EBADF, h.result(a));
             assertEquals(-Errno.EBADF, h.result(b));
             assertEquals(-Errno.EBADF, h.result(c));
-            assertEquals(2, h.executor.syncsIssued());
+            assertEquals(2, h.executor.stats().syncsIssued());
         }
     }
 
@@ -263,9 +263,9 @@ class IoUringExecutorSyncTest
             final int fd = h.openFile(dir.resolve("closing").toString(), O_RDWR | O_CREAT, 0644);
             final int first = h.start(Syscall.FDATASYNC, fd);
             final int second = h.start(Syscall.FDATASYNC, fd);
-            assertEquals(1, h.executor.syncsIssued());
+            assertEquals(1, h.executor.stats().syncsIssued());
             final int close = h.start(Syscall.CLOSE, fd);
-            assertEquals(2, h.executor.syncsIssued(), "the waiting group goes before the close");
+            assertEquals(2, h.executor.stats().syncsIssued(), "the waiting group goes before the close");
             final int late = h.start(Syscall.FSYNC, fd);
             assertEquals(-Errno.EBADF, h.result(late), "a sync after the close would run after it");
             h.pumpUntil(() -> h.done(first) && h.done(second) && h.done(close), "syncs, then the close");
@@ -294,8 +294,8 @@ class IoUringExecutorSyncTest
             {
                 assertEquals(0, h.result(s));
             }
-            assertEquals(0, h.executor.syncsIssued());
-            assertEquals(4, h.executor.submitted());
+            assertEquals(0, h.executor.stats().syncsIssued());
+            assertEquals(4, h.executor.stats().submitted());
             assertFalse(h.executor.options().fsyncCoalescing());
             assertEquals(0, h.direct(Syscall.CLOSE, fd));
         }

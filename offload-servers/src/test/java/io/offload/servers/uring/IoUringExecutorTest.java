@@ -113,9 +113,9 @@ class IoUringExecutorTest
                 h.release(statx[b]);
             }
             assertEquals(-1, data.mismatch(back), "the bytes read back differ from those written");
-            assertEquals(0, h.executor.delegated(), "no call went to the fallback");
-            assertEquals(3L * blocks, h.executor.completed());
-            assertTrue(h.executor.enters() < 3L * blocks, "batches: " + h.executor.enters() + " enters");
+            assertEquals(0, h.executor.stats().fallbackCalls(), "no call went to the fallback");
+            assertEquals(3L * blocks, h.executor.stats().completed());
+            assertTrue(h.executor.ring().enters() < 3L * blocks, "batches: " + h.executor.ring().enters() + " enters");
             assertEquals(0, h.direct(Syscall.CLOSE, fd));
             h.assertNoErrors();
         }
@@ -317,8 +317,8 @@ class IoUringExecutorTest
             assertEquals(5, h.result(seek));
             assertEquals(8, h.result(pread));
             assertEquals(-Errno.EINVAL, h.result(negative));
-            assertEquals(4, h.executor.delegated());
-            assertEquals(0, h.executor.submitted());
+            assertEquals(4, h.executor.stats().fallbackCalls());
+            assertEquals(0, h.executor.stats().submitted());
             assertEquals(0, h.direct(Syscall.CLOSE, fd));
         }
     }
@@ -334,7 +334,7 @@ class IoUringExecutorTest
             final int write = h.start(Syscall.PWRITE, fd, buf.address(), 8, -1);
             assertEquals(-Errno.EINVAL, h.result(read));
             assertEquals(-Errno.EINVAL, h.result(write));
-            assertEquals(2, h.executor.delegated());
+            assertEquals(2, h.executor.stats().fallbackCalls());
             assertEquals(0, h.direct(Syscall.CLOSE, fd));
         }
     }
@@ -357,7 +357,7 @@ class IoUringExecutorTest
                 final MemorySegment buf = untouched(h, 8);
                 final int read = h.start(Syscall.READ, pipe[0], buf.address(), 8);
                 h.cycles(3);
-                if (h.executor.delegated() == 1)
+                if (h.executor.stats().fallbackCalls() == 1)
                 {
                     assertEquals(-Errno.EAGAIN, h.result(read), "EAGAIN from io_uring: the fallback's answer");
                 }
@@ -436,7 +436,7 @@ class IoUringExecutorTest
             assertEquals(0, h.result(rename));
             assertEquals(0, h.result(unlink));
             assertFalse(Files.exists(dir.resolve("d/moved")));
-            assertEquals(0, h.executor.delegated());
+            assertEquals(0, h.executor.stats().fallbackCalls());
         }
     }
 
@@ -474,14 +474,14 @@ class IoUringExecutorTest
             {
                 final Syscall op = Syscall.fromOp((int)c[0]);
                 final long[] args = Arrays.copyOfRange(c, 1, c.length);
-                final long delegatedBefore = h.executor.delegated();
+                final long delegatedBefore = h.executor.stats().fallbackCalls();
                 final int handle = h.start(op, args);
                 h.pumpUntil(() -> h.done(handle), op.toString());
                 final long expected = h.direct(op, args);
                 assertTrue(expected < 0, op + " should fail directly: " + expected);
                 assertEquals(Errno.name((int)-expected), Errno.name((int)-h.result(handle)),
                     op + Arrays.toString(args) + " through io_uring vs directly");
-                assertEquals(delegatedBefore, h.executor.delegated(), op + " was answered by io_uring");
+                assertEquals(delegatedBefore, h.executor.stats().fallbackCalls(), op + " was answered by io_uring");
                 h.release(handle);
             }
             assertEquals(0, h.direct(Syscall.CLOSE, ro));
@@ -495,9 +495,9 @@ class IoUringExecutorTest
         try (ExecutorHarness h = new ExecutorHarness(new IoUringExecutorOptions()))
         {
             final IllegalArgumentException ex = assertThrows(
-                IllegalArgumentException.class, () -> new IoUringExecutor(h.entry, h.recorder, IoUringExecutor.Deadlines.NONE,
-                    System::nanoTime, new ExecutorHarness.InlineFallback(h),
-                    new IoUringExecutorOptions().maxInFlight(256).ringEntries(256)));
+                IllegalArgumentException.class, () -> new IoUringExecutor(h.context(),
+                    new IoUringExecutorOptions().maxInFlight(256).ringEntries(256),
+                    context -> new ExecutorHarness.InlineFallback(h)));
             assertTrue(ex.getMessage().contains("at least 515"), ex.getMessage());
         }
     }
