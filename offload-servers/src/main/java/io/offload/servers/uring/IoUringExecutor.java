@@ -129,6 +129,8 @@ public final class IoUringExecutor implements ServerExecutor
     private final UringSubmission submission;
     private final UringSettle settle;
     private final UringCompletions cqeHandler;
+    private final FdKinds fdKinds;
+    private final boolean peerFdsInReactor;
     @SuppressWarnings("unused") // WAKE_PENDING
     private volatile boolean wakePending;
     private boolean closed;
@@ -188,15 +190,18 @@ public final class IoUringExecutor implements ServerExecutor
         this.options = options.copy();
         this.maxInFlight = this.options.maxInFlight();
         this.coalescing = this.options.fsyncCoalescing();
+        this.peerFdsInReactor = this.options.peerFdsInReactor();
         final IoUringOptions ringOptions = this.options.ringOptions(); // checks the ring's size against the bound
         this.calls = new UringCalls(entry, context.completions(), counters, context.maxEntries(), maxInFlight);
         this.deadlines = new UringDeadlines(context.deadlines(), calls);
         final IoUring opened = IoUring.open(ringOptions);
         final UringOps ops;
         final ServerExecutor made;
+        FdKinds kinds = null;
         try
         {
             ops = new UringOps(opened.probe(), this.options.fallbackFor());
+            kinds = new FdKinds();
             made = fallback.newExecutor(context);
             if (made == null)
             {
@@ -205,6 +210,10 @@ public final class IoUringExecutor implements ServerExecutor
         }
         catch (final RuntimeException | Error ex)
         {
+            if (kinds != null)
+            {
+                kinds.close();
+            }
             try
             {
                 opened.close();
@@ -217,7 +226,8 @@ public final class IoUringExecutor implements ServerExecutor
         }
         this.ring = opened;
         this.fallback = made;
-        this.cqeHandler = new UringCompletions(serverName, calls, counters, made);
+        this.fdKinds = kinds;
+        this.cqeHandler = new UringCompletions(serverName, calls, counters, made, kinds);
         this.submission = new UringSubmission(opened, ops, calls, counters, deadlines, made, errorHandler,
             cqeHandler, maxInFlight, coalescing);
         this.deadlines.submission(submission);
@@ -259,12 +269,32 @@ public final class IoUringExecutor implements ServerExecutor
             return;
         }
         final int kind = submission.kindOf(handle);
-        if (kind == UringOps.FALLBACK)
+        if (inFallback(handle, kind))
         {
             cqeHandler.toFallback(handle);
             return;
         }
         submission.submit(handle, kind);
+    }
+
+    /**
+     * @return whether a call runs on the fallback: it has no io_uring request; or it reads or writes an fd that can
+     *         wait for a peer ({@link FdKinds}), at its current position (the reactor waits for it, as on the syscall
+     *         executor) or at an offset (io_uring would ignore the offset of a stream; pread(2) says ESPIPE).
+     */
+    private boolean inFallback(final int handle, final int kind)
+    {
+        final int op = entry.lpOp(handle);
+        if (kind == UringOps.FALLBACK)
+        {
+            if (UringOps.isClose(op))
+            {
+                fdKinds.forget((int)entry.lpArg(handle, 0));
+            }
+            return true;
+        }
+        return (kind == UringOps.CURRENT_POSITION && peerFdsInReactor || UringOps.isPositioned(op)) &&
+            fdKinds.mayWaitForPeer((int)entry.lpArg(handle, 0));
     }
 
     // ---------------------------------------------------------------- duty cycle
@@ -473,6 +503,7 @@ public final class IoUringExecutor implements ServerExecutor
                 failure.addSuppressed(ex);
             }
         }
+        fdKinds.close();
         if (failure != null)
         {
             throw failure;

@@ -27,6 +27,7 @@ public final class IoUringExecutorOptions
     private boolean coopTaskrun;
     private boolean submitAll = true;
     private boolean fsyncCoalescing;
+    private boolean peerFdsInReactor = true;
     private long settleTimeoutNanos = DEFAULT_SETTLE_TIMEOUT_NANOS;
     private final EnumSet<Syscall> fallbackFor = EnumSet.noneOf(Syscall.class);
 
@@ -45,6 +46,7 @@ public final class IoUringExecutorOptions
         copy.coopTaskrun = coopTaskrun;
         copy.submitAll = submitAll;
         copy.fsyncCoalescing = fsyncCoalescing;
+        copy.peerFdsInReactor = peerFdsInReactor;
         copy.settleTimeoutNanos = settleTimeoutNanos;
         copy.fallbackFor.addAll(fallbackFor);
         return copy;
@@ -137,6 +139,27 @@ public final class IoUringExecutorOptions
     {
         this.fsyncCoalescing = fsyncCoalescing;
         return this;
+    }
+
+    /**
+     * @param peerFdsInReactor send read, write, readv and writev of an fd that can wait for a peer (a pipe, FIFO,
+     *                         socket, tty: {@code statx} says, once per fd) to the fallback, whose reactor waits for
+     *                         it as the syscall executor's does (default true). False leaves them to io_uring, which
+     *                         waits for the peer in the kernel, each holding an in-flight slot until it ends.
+     * @return this.
+     */
+    public IoUringExecutorOptions peerFdsInReactor(final boolean peerFdsInReactor)
+    {
+        this.peerFdsInReactor = peerFdsInReactor;
+        return this;
+    }
+
+    /**
+     * @return whether peer fds' reads and writes go to the fallback's reactor.
+     */
+    public boolean peerFdsInReactor()
+    {
+        return peerFdsInReactor;
     }
 
     /**
@@ -249,7 +272,7 @@ public final class IoUringExecutorOptions
     {
         return "IoUringExecutorOptions{maxInFlight=" + maxInFlight + ", ringEntries=" + ringEntries +
             ", singleIssuer=" + singleIssuer + ", deferTaskrun=" + deferTaskrun + ", coopTaskrun=" + coopTaskrun +
-            ", submitAll=" + submitAll + ", fsyncCoalescing=" + fsyncCoalescing + ", settleTimeoutNanos=" +
+            ", submitAll=" + submitAll + ", fsyncCoalescing=" + fsyncCoalescing + ", peerFdsInReactor=" + peerFdsInReactor + ", settleTimeoutNanos=" +
             settleTimeoutNanos + ", fallbackFor=" + fallbackFor + "}";
     }
 }

@@ -28,12 +28,17 @@ final class UringCompletions implements CqeHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(UringCompletions.class);
     private static final int POLLIN = 0x001;
+    // include/linux/errno.h: never returned to user space by a system call, but they reach CQEs
+    private static final int ERESTARTSYS = 512;
+    private static final int ENOIOCTLCMD = 515;
+    private static final int ERESTART_RESTARTBLOCK = 516;
 
     private final String serverName;
     private final UringCalls c;
     private final SyscallEntry entry;
     private final UringCounters counters;
     private final ServerExecutor fallback;
+    private final FdKinds fdKinds;
     private UringSubmission submission;
     private UringSettle settle;
     private int pollFd;
@@ -41,8 +46,10 @@ final class UringCompletions implements CqeHandler
     private boolean pollMultishot = true;
 
     UringCompletions(
-        final String serverName, final UringCalls calls, final UringCounters counters, final ServerExecutor fallback)
+        final String serverName, final UringCalls calls, final UringCounters counters, final ServerExecutor fallback,
+        final FdKinds fdKinds)
     {
+        this.fdKinds = fdKinds;
         this.serverName = serverName;
         this.c = calls;
         this.entry = calls.entry;
@@ -154,11 +161,26 @@ final class UringCompletions implements CqeHandler
         }
         else
         {
+            forgetFd(handle, res);
             c.finish(handle, (m & PREP_FAILED) != 0 ? -Errno.EIO : res >= 0 ? res : errorOf(m, res));
         }
         if ((m & POSITION) != 0)
         {
             submission.releasePosition(r);
+        }
+    }
+
+    /** A close or an open changes what a number names: what {@link FdKinds} knew of it is gone. */
+    private void forgetFd(final int handle, final int res)
+    {
+        final int op = entry.lpOp(handle);
+        if (UringOps.isClose(op))
+        {
+            fdKinds.forget((int)entry.lpArg(handle, 0));
+        }
+        else if (res >= 0 && UringOps.opensFd(op))
+        {
+            fdKinds.forget(res);
         }
     }
 
@@ -174,12 +196,14 @@ final class UringCompletions implements CqeHandler
     }
 
     /**
-     * @return the error of a call that failed: what stopped it if we did (deadline, cancel, close), else its own.
+     * @return the error of a call that failed: what stopped it if we did (deadline, cancel, close), else its own,
+     *         with the kernel's internal restart codes (which a worker's call interrupted by a cancel returns, and a
+     *         system call never shows user space) as EINTR.
      */
     private long errorOf(final byte m, final int res)
     {
-        if ((m & ERR_MASK) != 0 &&
-            (res == -Errno.ECANCELED || res == -Errno.EINTR || (c.stopping && res == -Errno.EAGAIN)))
+        final boolean interrupted = res == -Errno.EINTR || isRestart(res);
+        if ((m & ERR_MASK) != 0 && (res == -Errno.ECANCELED || interrupted || (c.stopping && res == -Errno.EAGAIN)))
         {
             if ((m & ERR_TIMEDOUT) != 0)
             {
@@ -187,7 +211,16 @@ final class UringCompletions implements CqeHandler
             }
             return (m & ERR_BADF) != 0 ? -Errno.EBADF : -Errno.ECANCELED;
         }
-        return res;
+        return interrupted ? -Errno.EINTR : res;
+    }
+
+    /**
+     * @return whether {@code res} is ERESTARTSYS (512), ERESTARTNOINTR, ERESTARTNOHAND or ERESTART_RESTARTBLOCK
+     *         (516): what an io-wq worker's blocking call (an open of a FIFO) returns when a cancel interrupts it.
+     */
+    private static boolean isRestart(final int res)
+    {
+        return res <= -ERESTARTSYS && res >= -ERESTART_RESTARTBLOCK && res != -ENOIOCTLCMD;
     }
 
     private void onFallbackPoll(final int res, final int flags)

@@ -4,6 +4,7 @@ import io.offload.api.Syscall;
 
 import java.util.Set;
 
+import static io.offload.api.LinuxConstants.O_NONBLOCK;
 import static io.offload.servers.uring.IoUringConstants.IORING_FSYNC_DATASYNC;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_CLOSE;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_FSYNC;
@@ -17,6 +18,7 @@ import static io.offload.servers.uring.IoUringConstants.IORING_OP_STATX;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_UNLINKAT;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_WRITE;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_WRITEV;
+import static io.offload.servers.uring.IoUringConstants.IOSQE_ASYNC;
 
 /**
  * Which offload calls become which io_uring requests, and how their entry arguments (the libc argument order that
@@ -31,7 +33,10 @@ import static io.offload.servers.uring.IoUringConstants.IORING_OP_WRITEV;
  *       wanted.</li>
  * </ul>
  * Counts above {@code Integer.MAX_VALUE} are passed as {@code Integer.MAX_VALUE}: the kernel caps a read or write
- * at {@code MAX_RW_COUNT} (2 GiB less a page) either way.
+ * at {@code MAX_RW_COUNT} (2 GiB less a page) either way. Two differences depend on the fd, which the executor
+ * checks ({@link FdKinds}): io_uring ignores the offset of pread/pwrite on a stream (pipe, socket) where the system
+ * call says ESPIPE, so those go to the fallback; and an openat without {@code O_NONBLOCK} runs in a kernel worker
+ * ({@code IOSQE_ASYNC}), so that it waits for a FIFO's peer as open(2) does.
  */
 final class UringOps
 {
@@ -159,6 +164,24 @@ final class UringOps
 
     /**
      * @param op an entry's op.
+     * @return whether it reads or writes at an offset it names (pread, pwrite): a stream fd must refuse it.
+     */
+    static boolean isPositioned(final int op)
+    {
+        return op == PREAD || op == PWRITE;
+    }
+
+    /**
+     * @param op an entry's op.
+     * @return whether its result is a new fd (openat).
+     */
+    static boolean opensFd(final int op)
+    {
+        return op == OPENAT;
+    }
+
+    /**
+     * @param op an entry's op.
      * @return whether it is close.
      */
     static boolean isClose(final int op)
@@ -226,6 +249,13 @@ final class UringOps
         else if (op == OPENAT)
         {
             sqe.prepOpenat(fd, a1, (int)a2, (int)a3);
+            if ((a2 & O_NONBLOCK) == 0)
+            {
+                // io_uring's first, inline attempt adds O_NONBLOCK, which opens a FIFO for reading at once (open(2)
+                // waits for a writer) and fails one for writing with ENXIO (open(2) waits for a reader); in a
+                // worker from the start the open is open(2)'s, and it waits there, not on the server
+                sqe.flags(IOSQE_ASYNC);
+            }
         }
         else if (op == CLOSE_OP)
         {

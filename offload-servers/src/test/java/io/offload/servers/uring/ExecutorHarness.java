@@ -48,9 +48,14 @@ final class ExecutorHarness implements AutoCloseable
     final IoUringExecutor executor;
     long now = 1_000_000_000L;
 
+    /**
+     * An executor whose fallback runs calls inline, and which leaves reads and writes of pipes to io_uring
+     * ({@code peerFdsInReactor(false)}): the inline fallback would block on them, and a read of an empty pipe is
+     * these tests' way to hold a request in the kernel for as long as they like.
+     */
     ExecutorHarness(final IoUringExecutorOptions options)
     {
-        this(options, InlineFallback::new);
+        this(options.peerFdsInReactor(false), InlineFallback::new);
     }
 
     ExecutorHarness(final IoUringExecutorOptions options, final Function<ExecutorHarness, ServerExecutor> fallback)
