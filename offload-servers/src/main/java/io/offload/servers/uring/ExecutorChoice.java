@@ -213,8 +213,18 @@ public final class ExecutorChoice
         {
             return new Selection(decision, uring);
         }
+        return new Selection(decision, orSyscalls(uring));
+    }
+
+    /**
+     * @param uring makes io_uring executors.
+     * @return a factory that makes what {@code uring} makes, or a syscall executor (logged) where the kernel refuses
+     *         the server's ring.
+     */
+    static ServerExecutor.Factory orSyscalls(final ServerExecutor.Factory uring)
+    {
         final ServerExecutor.Factory syscalls = SyscallExecutor.factory();
-        return new Selection(decision, context ->
+        return context ->
         {
             try
             {
@@ -226,6 +236,6 @@ public final class ExecutorChoice
                     context.name(), ex.getMessage());
                 return syscalls.newExecutor(context);
             }
-        });
+        };
     }
 }
