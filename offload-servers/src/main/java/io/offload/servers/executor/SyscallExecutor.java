@@ -36,9 +36,11 @@ import static io.offload.rings.SyscallEntryDescriptor.STATUS_WAITING;
  * Status: RUNNING only while this thread attempts the call (its syscall may be in the kernel); WAITING while it
  * is parked or queued to run (nothing in the kernel refers to it), left only by a CAS to RUNNING, so a runtime
  * sweeping after a server that did not stop may complete it and this executor, if it comes back, skips it.
- * Server thread only, except {@link #wake()}. About 500 lines: the resumable state machine of a call (attempt,
- * park, queue, forward, resume, expire, cancel, settle) is one piece; its parts are {@link CallHandlers},
- * {@link WaitQueue}, {@link RunQueue} and {@link Reactor}.
+ * Server thread only, except {@link #wake()}. As an io_uring executor's fallback it tells that executor what it
+ * needs to sleep for both ({@link #pollFd()}, {@link #nextDeadline()}) and lets go of an fd the other closes
+ * ({@link #fdClosing}). About 560 lines: the resumable state machine of a call (attempt, park, queue, forward,
+ * resume, expire, cancel, settle) is one piece; its parts are {@link CallHandlers}, {@link WaitQueue},
+ * {@link RunQueue} and {@link Reactor}.
  */
 public final class SyscallExecutor implements ServerExecutor
 {

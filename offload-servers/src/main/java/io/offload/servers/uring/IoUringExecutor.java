@@ -7,7 +7,6 @@ import io.offload.servers.executor.ExecutorContext;
 import io.offload.servers.executor.ExecutorStats;
 import io.offload.servers.executor.ServerExecutor;
 import io.offload.servers.executor.SyscallExecutor;
-import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,16 +73,8 @@ import static io.offload.servers.uring.UringCalls.KERNEL;
  * own can finish it. Settling on stop: {@link UringSettle}.
  *
  * <h2>fsync coalescing (off by default: {@link IoUringExecutorOptions#fsyncCoalescing})</h2>
- * The argument: fsync(fd) and fdatasync(fd) make durable every write to the file that completed before the sync was
- * issued. A caller that asks for a sync wants durable the writes it saw complete before it asked; so any sync of the
- * same fd <i>issued after the caller's request arrived</i> covers them, and its result answers the caller as well as
- * the caller's own sync would. (An error is reported to every caller the sync answers: each might have been the one
- * to see it.) fsync covers all fdatasync does, so a group issues fsync if any member asked for fsync. Hence: at most
- * one sync per fd is in the kernel; sync calls that arrive while one is in flight join the <i>next</i> group (the one
- * in flight may have been issued before they arrived, so it cannot answer them); when the one in flight completes,
- * its group is answered with its result and one sync is issued for the next group. A lone sync is issued at once. A
- * close issues the collecting group at once, so syncs that arrived before it run before it (then two syncs of that fd
- * may be in the kernel). Members may leave early (cancel, deadline): a sync names no memory.
+ * Sync calls of one fd that wait together are answered by one sync issued after all of them arrived; the argument
+ * that this answers each as its own sync would is on {@link UringSyncGroups}.
  *
  * <h2>Sleeping and waking</h2>
  * {@link #idle} is one {@code io_uring_enter} that submits and waits for one CQE, a wake-up or the next deadline (this
@@ -91,6 +82,10 @@ import static io.offload.servers.uring.UringCalls.KERNEL;
  * epoll fd, {@link ServerExecutor#pollFd()}) ends the sleep through a multishot {@code POLL_ADD} on that fd in this
  * ring. {@link #wake()} writes the ring's eventfd at most once per sleep: a flag that the first waker sets by CAS and
  * the sleeper clears after its wait; a waker that finds it set knows a wake-up is already on its way.
+ * <p>
+ * About 550 lines, a seventh of them this comment: the class is the seam's methods and the wiring of its parts
+ * ({@link UringCalls}, {@link UringSubmission}, {@link UringSyncGroups}, {@link UringCompletions},
+ * {@link UringDeadlines}, {@link UringSettle}, {@link FdKinds}), plus the counters stats and tests read.
  */
 public final class IoUringExecutor implements ServerExecutor
 {
@@ -117,10 +112,7 @@ public final class IoUringExecutor implements ServerExecutor
     private final String serverName;
     private final SyscallEntry entry;
     private final NanoClock clock;
-    private final ErrorHandler errorHandler;
     private final IoUringExecutorOptions options;
-    private final int maxInFlight;
-    private final boolean coalescing;
     private final UringCounters counters = new UringCounters();
     private final IoUring ring;
     private final ServerExecutor fallback;
@@ -130,7 +122,6 @@ public final class IoUringExecutor implements ServerExecutor
     private final UringSettle settle;
     private final UringCompletions cqeHandler;
     private final FdKinds fdKinds;
-    private final boolean peerFdsInReactor;
     @SuppressWarnings("unused") // WAKE_PENDING
     private volatile boolean wakePending;
     private boolean closed;
@@ -186,13 +177,10 @@ public final class IoUringExecutor implements ServerExecutor
         this.serverName = context.name();
         this.entry = context.entry();
         this.clock = context.clock();
-        this.errorHandler = context.errorHandler();
         this.options = options.copy();
-        this.maxInFlight = this.options.maxInFlight();
-        this.coalescing = this.options.fsyncCoalescing();
-        this.peerFdsInReactor = this.options.peerFdsInReactor();
         final IoUringOptions ringOptions = this.options.ringOptions(); // checks the ring's size against the bound
-        this.calls = new UringCalls(entry, context.completions(), counters, context.maxEntries(), maxInFlight);
+        this.calls = new UringCalls(
+            entry, context.completions(), counters, context.maxEntries(), this.options.maxInFlight());
         this.deadlines = new UringDeadlines(context.deadlines(), calls);
         final IoUring opened = IoUring.open(ringOptions);
         final UringOps ops;
@@ -228,14 +216,13 @@ public final class IoUringExecutor implements ServerExecutor
         this.fallback = made;
         this.fdKinds = kinds;
         this.cqeHandler = new UringCompletions(serverName, calls, counters, made, kinds);
-        this.submission = new UringSubmission(opened, ops, calls, counters, deadlines, made, errorHandler,
-            cqeHandler, maxInFlight, coalescing);
+        this.submission = new UringSubmission(opened, ops, kinds, calls, counters, deadlines, made,
+            context.errorHandler(), cqeHandler, this.options);
         this.deadlines.submission(submission);
         this.settle = new UringSettle(opened, calls, submission, made, counters, cqeHandler,
             this.options.settleTimeoutNanos());
         this.cqeHandler.parts(submission, settle);
-        LOG.debug("{}: io_uring executor open: {}, maxInFlight {}, fsync coalescing {}, fallback {}",
-            serverName, opened, maxInFlight, coalescing, made.name());
+        LOG.debug("{}: io_uring executor open: {}, {}, fallback {}", serverName, opened, this.options, made.name());
     }
 
     @Override
@@ -268,33 +255,13 @@ public final class IoUringExecutor implements ServerExecutor
             cqeHandler.toFallback(handle); // forwarded here with its progress: it waits on a peer, in the reactor
             return;
         }
-        final int kind = submission.kindOf(handle);
-        if (inFallback(handle, kind))
+        final int kind = submission.route(handle);
+        if (kind == UringOps.FALLBACK)
         {
             cqeHandler.toFallback(handle);
             return;
         }
         submission.submit(handle, kind);
-    }
-
-    /**
-     * @return whether a call runs on the fallback: it has no io_uring request; or it reads or writes an fd that can
-     *         wait for a peer ({@link FdKinds}), at its current position (the reactor waits for it, as on the syscall
-     *         executor) or at an offset (io_uring would ignore the offset of a stream; pread(2) says ESPIPE).
-     */
-    private boolean inFallback(final int handle, final int kind)
-    {
-        final int op = entry.lpOp(handle);
-        if (kind == UringOps.FALLBACK)
-        {
-            if (UringOps.isClose(op))
-            {
-                fdKinds.forget((int)entry.lpArg(handle, 0));
-            }
-            return true;
-        }
-        return (kind == UringOps.CURRENT_POSITION && peerFdsInReactor || UringOps.isPositioned(op)) &&
-            fdKinds.mayWaitForPeer((int)entry.lpArg(handle, 0));
     }
 
     // ---------------------------------------------------------------- duty cycle
@@ -322,15 +289,8 @@ public final class IoUringExecutor implements ServerExecutor
         work += (int)(counters.lv(UringCounters.CQES) - cqesBefore);
         work += submission.refill(); // slots freed by those CQEs: written now, submitted by the next cycle
         work += fallback.doWork(nowNanos);
-        publishGauges();
+        counters.publish(calls, ring);
         return work;
-    }
-
-    private void publishGauges()
-    {
-        counters.so(UringCounters.IN_KERNEL, calls.inKernel());
-        counters.so(UringCounters.QUEUED, calls.calls.size(FIFO));
-        counters.so(UringCounters.ENTERS, ring.enters());
     }
 
     // ---------------------------------------------------------------- cancel
@@ -395,7 +355,7 @@ public final class IoUringExecutor implements ServerExecutor
         // after the wait: a wake() from now on writes again; one that came during the wait found the flag set and
         // left it to the write that ended (or will end) a wait. Pairs with wake()'s CAS.
         WAKE_PENDING.setVolatile(this, false);
-        publishGauges();
+        counters.publish(calls, ring);
     }
 
     @Override
@@ -456,7 +416,7 @@ public final class IoUringExecutor implements ServerExecutor
         }
         finally
         {
-            publishGauges();
+            counters.publish(calls, ring);
         }
     }
 
@@ -575,15 +535,15 @@ public final class IoUringExecutor implements ServerExecutor
     /**
      * @param trace what to tell about sync groups, or null; server thread, before calls arrive.
      */
-    void syncTrace(final UringSubmission.SyncTrace trace)
+    void syncTrace(final UringSyncGroups.SyncTrace trace)
     {
-        submission.trace = trace;
+        submission.groups().trace = trace;
     }
 
     @Override
     public String toString()
     {
-        return "IoUringExecutor[" + serverName + ", " + ring + ", slots " + calls.slots + "/" + maxInFlight +
+        return "IoUringExecutor[" + serverName + ", " + ring + ", slots " + calls.slots + "/" + options.maxInFlight() +
             ", in kernel " + inKernel() + ", queued " + queued() + ", admitted " + calls.calls.size(ADMITTED) +
             ", fallback " + fallback.name() + "]";
     }

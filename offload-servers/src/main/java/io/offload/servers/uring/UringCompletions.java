@@ -110,7 +110,7 @@ final class UringCompletions implements CqeHandler
         final long tag = userData & UringSubmission.TAG_MASK;
         if (tag == UringSubmission.SYNC_TAG)
         {
-            submission.onGroupCqe((int)userData, res);
+            submission.groups().onCqe((int)userData, res);
         }
         else if (tag == UringSubmission.CANCEL_TAG)
         {

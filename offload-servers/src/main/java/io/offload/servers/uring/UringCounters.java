@@ -73,6 +73,19 @@ final class UringCounters
     }
 
     /**
+     * Store the gauges: once per duty cycle, sleep or settle. Server thread.
+     *
+     * @param calls the executor's calls.
+     * @param ring  its ring.
+     */
+    void publish(final UringCalls calls, final IoUring ring)
+    {
+        so(IN_KERNEL, calls.inKernel());
+        so(QUEUED, calls.calls.size(UringCalls.FIFO));
+        so(ENTERS, ring.enters());
+    }
+
+    /**
      * @param counter the counter.
      * @return its value, from any thread.
      */

@@ -6,7 +6,6 @@ import io.offload.servers.executor.ServerExecutor;
 import org.agrona.ErrorHandler;
 
 import static io.offload.rings.SyscallEntryDescriptor.FLAG_CANCEL_REQUESTED;
-import static io.offload.servers.uring.IoUringConstants.IORING_FSYNC_DATASYNC;
 import static io.offload.servers.uring.UringCalls.ADMITTED;
 import static io.offload.servers.uring.UringCalls.ADMITTING;
 import static io.offload.servers.uring.UringCalls.CANCEL_SENT;
@@ -23,26 +22,13 @@ import static io.offload.servers.uring.UringCalls.SYNC_WAIT;
 
 /**
  * The io_uring executor's submission side: the in-flight bound and its FIFO, the per-fd orderings the system call
- * gives and io_uring does not (one current-position call per fd in the kernel, a close after its fd's ordered calls,
- * the sync groups of fsync coalescing; the argument for each is on {@link IoUringExecutor}), and the SQEs: a call's
- * own, a group's sync, a cancel. Server thread only. A call waits here with nothing in the kernel only WAITING
+ * gives and io_uring does not (one current-position call per fd in the kernel, a close after its fd's ordered calls
+ * and its sync groups ({@link UringSyncGroups}); the argument for each is on {@link IoUringExecutor}), and the SQEs:
+ * a call's own, a group's sync, a cancel. Server thread only. A call waits here with nothing in the kernel only WAITING
  * ({@link UringCalls#park}), and is taken back only by CAS ({@link UringCalls#unpark}).
  */
 final class UringSubmission
 {
-    /** What {@link IoUringExecutor} tells about sync groups, for the coalescing test. */
-    interface SyncTrace
-    {
-        /** A sync call reached the executor. */
-        void arrived(int handle);
-
-        /** A sync request was issued (its SQE written) for a group. */
-        void issued(long serial, int fd, boolean fsync, int members);
-
-        /** A group member is answered with its group's result. */
-        void answered(int handle, long serial, long result);
-    }
-
     // user_data of the executor's own requests: a tag in bits 56-59, never a handle (0 .. 2^31 - 1), never -1 or -2
     static final long TAG_MASK = 0xFL << 56;
     static final long CANCEL_TAG = 1L << 56;
@@ -52,6 +38,8 @@ final class UringSubmission
 
     private final IoUring ring;
     private final UringOps ops;
+    private final FdKinds fdKinds;
+    private final boolean peerFdsInReactor;
     private final UringCalls c;
     private final SyscallEntry entry;
     private final FdRecords records;
@@ -63,17 +51,18 @@ final class UringSubmission
     private final CqeHandler cqeHandler;
     private final int maxInFlight;
     private final boolean coalescing;
+    private final UringSyncGroups groups;
     boolean holdCloses;   // settleAll: a close whose fd became idle waits until after the cancel-all
-    SyncTrace trace;
-    private long syncSerial;
 
     UringSubmission(
-        final IoUring ring, final UringOps ops, final UringCalls calls, final UringCounters counters,
-        final UringDeadlines deadlines, final ServerExecutor fallback, final ErrorHandler errorHandler,
-        final CqeHandler cqeHandler, final int maxInFlight, final boolean coalescing)
+        final IoUring ring, final UringOps ops, final FdKinds fdKinds, final UringCalls calls,
+        final UringCounters counters, final UringDeadlines deadlines, final ServerExecutor fallback,
+        final ErrorHandler errorHandler, final CqeHandler cqeHandler, final IoUringExecutorOptions options)
     {
         this.ring = ring;
         this.ops = ops;
+        this.fdKinds = fdKinds;
+        this.peerFdsInReactor = options.peerFdsInReactor();
         this.c = calls;
         this.entry = calls.entry;
         this.records = calls.records;
@@ -83,8 +72,15 @@ final class UringSubmission
         this.fallback = fallback;
         this.errorHandler = errorHandler;
         this.cqeHandler = cqeHandler;
-        this.maxInFlight = maxInFlight;
-        this.coalescing = coalescing;
+        this.maxInFlight = options.maxInFlight();
+        this.coalescing = options.fsyncCoalescing();
+        this.groups = new UringSyncGroups(calls, counters, this);
+    }
+
+    /** @return the sync groups of fsync coalescing. */
+    UringSyncGroups groups()
+    {
+        return groups;
     }
 
     /** @return the call's kind ({@link UringOps#kind}). */
@@ -94,14 +90,36 @@ final class UringSubmission
     }
 
     /**
+     * @return the kind of a call just started, or {@link UringOps#FALLBACK} if the fallback runs it: it has no
+     *         io_uring request; or it reads or writes an fd that can wait for a peer ({@link FdKinds}), at its
+     *         current position (the reactor waits for it, as on the syscall executor) or at an offset (io_uring
+     *         would ignore the offset of a stream, where pread(2) says ESPIPE).
+     */
+    int route(final int handle)
+    {
+        final int op = entry.lpOp(handle);
+        final int kind = kindOf(handle);
+        if (kind == UringOps.FALLBACK)
+        {
+            if (UringOps.isClose(op))
+            {
+                fdKinds.forget((int)entry.lpArg(handle, 0));
+            }
+            return kind;
+        }
+        return (kind == UringOps.CURRENT_POSITION && peerFdsInReactor || UringOps.isPositioned(op)) &&
+            fdKinds.mayWaitForPeer((int)entry.lpArg(handle, 0)) ? UringOps.FALLBACK : kind;
+    }
+
+    /**
      * A call with an io_uring request, RUNNING: admitted now if a slot is free and nobody waits for one, else
      * WAITING in the FIFO.
      */
     void submit(final int handle, final int kind)
     {
-        if (kind == UringOps.SYNC && trace != null)
+        if (kind == UringOps.SYNC)
         {
-            trace.arrived(handle);
+            groups.arrived(handle);
         }
         if (c.slots >= maxInFlight || !c.calls.isEmpty(FIFO))
         {
@@ -153,14 +171,14 @@ final class UringSubmission
                 issue(handle);
             }
             case UringOps.CURRENT_POSITION -> admitCurrentPosition(handle);
-            case UringOps.SYNC -> admitSync(handle);
+            case UringOps.SYNC -> groups.admit(handle);
             case UringOps.CLOSE -> admitClose(handle);
             default -> throw new IllegalStateException("kind " + kind + " of handle " + handle + " is not admitted");
         }
     }
 
     /** The call holds a slot from now on, and is among the admitted. */
-    private void take(final int handle)
+    void take(final int handle)
     {
         c.slots++;
         c.calls.addLast(ADMITTED, handle);
@@ -196,44 +214,6 @@ final class UringSubmission
             {
                 endWaiting(handle, -Errno.ECANCELED);
             }
-        }
-    }
-
-    private void admitSync(final int handle)
-    {
-        final int fd = (int)entry.lpArg(handle, 0);
-        int r = records.find(fd);
-        if (r != FdRecords.NONE && records.isClosing(r))
-        {
-            c.finish(handle, -Errno.EBADF);
-            return;
-        }
-        if (r == FdRecords.NONE)
-        {
-            r = records.acquire(fd);
-        }
-        take(handle);
-        c.recordOf[handle] = r;
-        int g = records.collecting(r);
-        if (g == FdRecords.NONE)
-        {
-            g = records.newGroup(r);
-            records.collecting(r, g);
-        }
-        if (UringOps.isFsync(entry.lpOp(handle)))
-        {
-            records.markGroupFsync(g);
-        }
-        c.state[handle] = SYNC_WAIT;
-        waits.addLast(c.groupList(g), handle);
-        if (c.park(handle)) // a sync names no memory: its members wait WAITING while their group's sync runs
-        {
-            endWaiting(handle, -Errno.ECANCELED);
-            return;
-        }
-        if (records.groupsInKernel(r) == 0)
-        {
-            issueGroup(g); // no sync of this fd in flight: this one is issued after every member arrived
         }
     }
 
@@ -275,7 +255,7 @@ final class UringSubmission
         final int g = records.collecting(r);
         if (g != FdRecords.NONE)
         {
-            issueGroup(g); // syncs that arrived before the close run before it
+            groups.issue(g); // syncs that arrived before the close run before it
         }
         closeIfIdle(r);
     }
@@ -311,36 +291,6 @@ final class UringSubmission
         c.state[handle] = KERNEL;
         c.callsInKernel++;
         counters.increment(UringCounters.SUBMITTED);
-    }
-
-    /** Issue one sync for a group: its members give their slots back and the request takes one. */
-    void issueGroup(final int g)
-    {
-        final int r = records.groupRecord(g);
-        final int list = c.groupList(g);
-        if (records.collecting(r) == g)
-        {
-            records.collecting(r, FdRecords.NONE);
-        }
-        final int members = waits.size(list);
-        if (members == 0)
-        {
-            records.freeGroup(g);
-            return;
-        }
-        c.slots += 1 - members;
-        final long serial = ++syncSerial;
-        final boolean fsync = records.groupFsync(g);
-        records.groupIssued(g, serial);
-        records.addGroupsInKernel(r, 1);
-        c.groupsInKernel++;
-        sqe().prepFsync(records.fd(r), fsync ? 0 : IORING_FSYNC_DATASYNC).userData(SYNC_TAG | g);
-        counters.increment(UringCounters.SUBMITTED);
-        counters.increment(UringCounters.SYNCS_ISSUED);
-        if (trace != null)
-        {
-            trace.issued(serial, records.fd(r), fsync, members);
-        }
     }
 
     /** Ask the kernel to stop a call in the kernel; it completes on its own CQE. */
@@ -392,19 +342,7 @@ final class UringSubmission
         }
         else if (s == SYNC_WAIT)
         {
-            final int g = c.groupOf(handle);
-            final boolean issued = records.groupInKernel(g);
-            if (!issued)
-            {
-                c.slots--; // a collecting member holds a slot; an issued group holds one for all
-            }
-            c.finishWaiting(handle, error);
-            if (!issued && waits.isEmpty(c.groupList(g)))
-            {
-                records.collecting(r, FdRecords.NONE);
-                records.freeGroup(g);
-                closeIfIdle(r);
-            }
+            groups.leave(handle, error);
         }
         else if (s == CLOSE_WAIT)
         {
@@ -445,39 +383,6 @@ final class UringSubmission
                 issue(w); // keeps the slot it held while it waited
                 break;
             }
-        }
-        closeIfIdle(r);
-    }
-
-    /** A group's sync completed: answer its members, issue the next group of the fd. */
-    void onGroupCqe(final int g, final int res)
-    {
-        final int r = records.groupRecord(g);
-        final long serial = records.groupSerial(g);
-        records.addGroupsInKernel(r, -1);
-        c.groupsInKernel--;
-        c.slots--;
-        final int list = c.groupList(g);
-        int h;
-        while ((h = waits.pollFirst(list)) != HandleLists.NONE)
-        {
-            if (!c.unpark(h))
-            {
-                c.forget(h);
-                continue;
-            }
-            if (trace != null)
-            {
-                trace.answered(h, serial, res);
-            }
-            counters.increment(UringCounters.SYNC_CALLS_ANSWERED);
-            c.finish(h, res);
-        }
-        records.freeGroup(g);
-        final int next = records.collecting(r);
-        if (next != FdRecords.NONE && records.groupsInKernel(r) == 0 && !c.stopping)
-        {
-            issueGroup(next); // every member of it arrived after the sync just done was issued
         }
         closeIfIdle(r);
     }

@@ -37,7 +37,7 @@ class IoUringExecutorSyncTest
     }
 
     /** Arrival, issue and answer events in the order the executor made them. */
-    private static final class Trace implements UringSubmission.SyncTrace
+    private static final class Trace implements UringSyncGroups.SyncTrace
     {
         static final int ARRIVED = 0;
         static final int ISSUED = 1;
