@@ -20,7 +20,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
 import java.lang.foreign.Arena;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,9 +46,17 @@ import java.util.concurrent.TimeUnit;
  *     kind, polled by the producer: the latency of one request/reply through two rings, to be set against
  *     {@link PingPongBenchmark}.</li>
  * </ul>
- * Each {@code impl} runs in a fork of its own, so every call site sees one implementation.
+ * Each {@code impl} runs in a fork of its own, so every call site sees one implementation. Both sides are measured
+ * the same way: the producer calls the queue's own {@code offer}, the consumer its own batch {@code drain} with a
+ * consumer object whose work per element is the same add. What one thread writes on every element (the producer's
+ * next value, the consumer's sum) is kept on cache lines of its own ({@link Drainer} is padded, the stop flag lives
+ * with the consumer's sum, not beside the producer's counter): a consumer sum beside the lane object or the arena,
+ * which the producer reads on every offer, would charge a cache miss per element to whichever queue's objects
+ * happened to be allocated next to it.
  * <p>
  * CPUs: the benchmark (producer) thread is pinned on CPU 0, the consumer (echo) thread on CPU 1.
+ * <p>
+ * {@link #main} runs both benchmarks for the four queues in one run and prints offload against JCTools as ratios.
  */
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
@@ -58,36 +75,21 @@ public class RingBenchmark
         }
     }
 
-    /** One queue behind the operations the benchmark needs. */
+    /** The producer's side of one queue: read-only after setup. */
     abstract static class Lane
     {
-        long sink; // consumer thread only
-        Lane reply; // where the consumer echoes to, or null
-
         abstract boolean offer(int value);
-
-        /** Take up to {@code limit}; each goes to the sink, or is echoed if {@link #reply} is set. */
-        abstract int drain(int limit);
 
         /** @return a value, or -1 if empty. */
         abstract int poll();
 
-        abstract void close();
+        /**
+         * @param reply where the consumer echoes each value to, or null to add it up.
+         * @return a consumer for this lane.
+         */
+        abstract Drainer drainer(Lane reply);
 
-        final void take(final int value)
-        {
-            if (reply == null)
-            {
-                sink += value;
-            }
-            else
-            {
-                while (!reply.offer(value))
-                {
-                    Thread.onSpinWait();
-                }
-            }
-        }
+        abstract void close();
 
         static Lane create(final String impl)
         {
@@ -102,12 +104,60 @@ public class RingBenchmark
         }
     }
 
+    /** 128 bytes before the consumer's fields. */
+    abstract static class DrainerPad0
+    {
+        long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+    }
+
+    /** What the consumer thread writes (sum) and reads (running) on every element or drain. */
+    abstract static class DrainerFields extends DrainerPad0
+    {
+        long sum;
+        volatile boolean running = true;
+    }
+
+    /** 128 bytes after the consumer's fields. */
+    abstract static class DrainerPad1 extends DrainerFields
+    {
+        long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
+    }
+
+    /** The consumer's side of one queue: drains it and adds up or echoes what it takes. */
+    abstract static class Drainer extends DrainerPad1
+    {
+        final Lane reply;
+
+        Drainer(final Lane reply)
+        {
+            this.reply = reply;
+        }
+
+        /** Take up to {@code limit}; each goes to the sum, or is echoed if {@link #reply} is set. */
+        abstract int drain(int limit);
+
+        final void take(final int value)
+        {
+            if (reply == null)
+            {
+                sum += value;
+            }
+            else
+            {
+                while (!reply.offer(value))
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+    }
+
     interface RingFactory
     {
         io.offload.rings.HandleRing allocate(Arena arena, int capacity);
     }
 
-    static final class HandleLane extends Lane implements HandleConsumer
+    static final class HandleLane extends Lane
     {
         final Arena arena = Arena.ofShared();
         final io.offload.rings.HandleRing ring;
@@ -128,21 +178,15 @@ public class RingBenchmark
         }
 
         @Override
-        int drain(final int limit)
-        {
-            return ring.drain(this, limit);
-        }
-
-        @Override
         int poll()
         {
             return ring.poll();
         }
 
         @Override
-        public void accept(final int handle)
+        Drainer drainer(final Lane reply)
         {
-            take(handle);
+            return new HandleDrainer(ring, reply);
         }
 
         @Override
@@ -152,7 +196,30 @@ public class RingBenchmark
         }
     }
 
-    static final class JctoolsLane extends Lane implements MessagePassingQueue.Consumer<Integer>
+    static final class HandleDrainer extends Drainer implements HandleConsumer
+    {
+        final io.offload.rings.HandleRing ring;
+
+        HandleDrainer(final io.offload.rings.HandleRing ring, final Lane reply)
+        {
+            super(reply);
+            this.ring = ring;
+        }
+
+        @Override
+        int drain(final int limit)
+        {
+            return ring.drain(this, limit);
+        }
+
+        @Override
+        public void accept(final int handle)
+        {
+            take(handle);
+        }
+    }
+
+    static final class JctoolsLane extends Lane
     {
         final MessagePassingQueue<Integer> queue;
 
@@ -172,12 +239,6 @@ public class RingBenchmark
         }
 
         @Override
-        int drain(final int limit)
-        {
-            return queue.drain(this, limit);
-        }
-
-        @Override
         int poll()
         {
             final Integer value = queue.poll();
@@ -185,9 +246,9 @@ public class RingBenchmark
         }
 
         @Override
-        public void accept(final Integer value)
+        Drainer drainer(final Lane reply)
         {
-            take(value.intValue());
+            return new JctoolsDrainer(queue, reply);
         }
 
         @Override
@@ -196,13 +257,36 @@ public class RingBenchmark
         }
     }
 
+    static final class JctoolsDrainer extends Drainer implements MessagePassingQueue.Consumer<Integer>
+    {
+        final MessagePassingQueue<Integer> queue;
+
+        JctoolsDrainer(final MessagePassingQueue<Integer> queue, final Lane reply)
+        {
+            super(reply);
+            this.queue = queue;
+        }
+
+        @Override
+        int drain(final int limit)
+        {
+            return queue.drain(this, limit);
+        }
+
+        @Override
+        public void accept(final Integer value)
+        {
+            take(value.intValue());
+        }
+    }
+
     /** Producer on CPU 0, a consumer thread on CPU 1 draining one lane, echoing onto a second if asked. */
     abstract static class Pair
     {
         Lane out;
         Lane back;
+        Drainer drainer;
         int next;
-        volatile boolean running;
         Thread consumer;
 
         /** The producer (benchmark thread) must still be on its CPU. */
@@ -225,9 +309,8 @@ public class RingBenchmark
             if (echo)
             {
                 back = Lane.create(impl);
-                out.reply = back;
             }
-            running = true;
+            drainer = out.drainer(back);
             consumer = new Thread(this::consume, "ring-consumer");
             consumer.setDaemon(true);
             consumer.start();
@@ -237,10 +320,10 @@ public class RingBenchmark
         private void consume()
         {
             BenchSupport.pin(BenchSupport.SERVER_CPU, "ring consumer");
-            final Lane lane = out;
-            while (running)
+            final Drainer drainer = this.drainer;
+            while (drainer.running)
             {
-                if (lane.drain(BATCH) == 0)
+                if (drainer.drain(BATCH) == 0)
                 {
                     Thread.onSpinWait();
                 }
@@ -249,7 +332,7 @@ public class RingBenchmark
 
         void stop() throws InterruptedException
         {
-            running = false;
+            drainer.running = false;
             consumer.join(5_000);
             out.close();
             if (back != null)
@@ -330,5 +413,62 @@ public class RingBenchmark
             Thread.onSpinWait();
         }
         return r;
+    }
+
+    /**
+     * Runs {@code offer} and {@code roundTrip} for the four queues in one run and prints, per benchmark, each queue's
+     * score and our ring's speed against the JCTools queue of the same kind (above 1: ours is faster): ops/us
+     * ours / JCTools for {@code offer}, ns JCTools / ours for {@code roundTrip}.
+     *
+     * @param args JMH options, added to these (e.g. {@code -f 3 -prof gc}); the JSON goes to
+     *             {@code jmh-bench/results/RingBenchmark.json} unless {@code -rff} says otherwise.
+     * @throws Exception if JMH fails or an option is wrong.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final CommandLineOptions cli = new CommandLineOptions(args);
+        final OptionsBuilder options = new OptionsBuilder();
+        options.parent(cli).include(RingBenchmark.class.getName() + "\\.(offer|roundTrip)$");
+        if (cli.getResult().hasValue())
+        {
+            options.resultFormat(cli.getResultFormat().orElse(ResultFormatType.JSON));
+        }
+        else
+        {
+            options.resultFormat(ResultFormatType.JSON).result("jmh-bench/results/RingBenchmark.json");
+        }
+        final Collection<RunResult> results = new Runner(options.build()).run();
+
+        final Map<String, double[]> scores = new HashMap<>();
+        for (final RunResult result : results)
+        {
+            final String benchmark = result.getParams().getBenchmark();
+            final String name = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            final String impl = result.getParams().getParam("impl");
+            scores.put(name + " " + impl,
+                new double[]{result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError()});
+        }
+        System.out.println();
+        System.out.printf("%-10s %-6s %22s %22s %12s%n", "benchmark", "kind", "offload", "JCTools", "offload/JCT");
+        for (final String name : new String[]{"offer", "roundTrip"})
+        {
+            final boolean higherIsBetter = name.equals("offer");
+            final String unit = higherIsBetter ? "ops/us" : "ns";
+            for (final String kind : new String[]{"Spsc", "Mpsc"})
+            {
+                final double[] ours = scores.get(name + " offload" + kind);
+                final double[] theirs = scores.get(name + " jctools" + kind);
+                if (ours == null || theirs == null)
+                {
+                    continue;
+                }
+                final double ratio = higherIsBetter ? ours[0] / theirs[0] : theirs[0] / ours[0];
+                System.out.printf("%-10s %-6s %22s %22s %11.2fx%n", name, kind.toUpperCase(),
+                    String.format("%.2f +- %.2f %s", ours[0], ours[1], unit),
+                    String.format("%.2f +- %.2f %s", theirs[0], theirs[1], unit), ratio);
+            }
+        }
+        System.out.println("offload/JCT: our ring's speed against JCTools' queue of the same kind, same run " +
+            "(above 1: ours is faster; offer: ops/us ratio, roundTrip: inverse ns ratio)");
     }
 }

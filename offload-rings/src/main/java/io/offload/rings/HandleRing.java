@@ -16,6 +16,8 @@ public interface HandleRing
 
     /**
      * Take up to {@code limit} handles in publication order and hand each to {@code consumer}. Consumer side only.
+     * If the consumer throws, the handle it threw on counts as taken and the handles taken with it that it has not
+     * seen come first out of the next drain or poll (and count in {@link #size()} until then).
      *
      * @param consumer receives each handle; the slot is already free again when it runs.
      * @param limit    most handles to take, {@code > 0}.

@@ -5,8 +5,8 @@ package io.offload.rings;
  * trailer holding the indices, each on its own pair of cache lines.
  * <pre>
  *  +------------------------------------------------+  0
- *  |  slot[0] .. slot[capacity - 1]   (long each)   |     a slot holds lap &lt;&lt; 32 | handle
- *  +------------------------------------------------+  trailerOffset(capacity) = align(8 * capacity, 128)
+ *  |  slot[0] .. slot[capacity - 1]    (int each)   |     a slot holds lapBit | (handle + 1)
+ *  +------------------------------------------------+  trailerOffset(capacity) = align(4 * capacity, 128)
  *  |  padding                                 128 B |     keeps the last slots off the producer index line
  *  +------------------------------------------------+  +128
  *  |  producer index (long)     + padding     128 B |     written by producer(s), read by size()
@@ -19,10 +19,17 @@ package io.offload.rings;
  *  +------------------------------------------------+  +640
  * </pre>
  * The consumer decides that a slot is published by its content, not by the producer index, so it never reads
- * the producers' line on the fast path: slot {@code index & mask} is published for {@code index} when its upper
- * half holds that index's lap, {@code (index >>> log2(capacity)) + 1} (never 0, so zeroed memory is empty). A
- * consumed slot is left as it is: a stale lap never matches, so the consumer writes nothing into the slots and a
- * slot's cache line moves only from producer to consumer. Producers read the consumer index only when their
+ * the producers' line on the fast path. Slot {@code index & mask} is published for {@code index} when it holds
+ * {@code handle + 1} (never 0, so zeroed memory is empty) with the sign bit set to the lap's parity,
+ * {@code (index >>> log2(capacity)) & 1}. One bit of lap is enough: the single consumer has already read the
+ * previous lap's value from that slot, so by coherence it can only see that value (other parity: not yet) or the
+ * new one, never an older one. In an SPSC ring a consumed slot is left as it is, so the consumer writes nothing
+ * into the slots. In an MPSC ring the consumer zeroes each slot it takes before it releases the consumer index
+ * (zero is empty in every lap): a producer's CAS on the producer index waits until its previous slot store is done,
+ * and a store into a line the consumer has only read waits for the consumer's copy to be invalidated, where one the
+ * consumer has written is simply handed over (jmh-bench/README.md, rings). Slots are 4 bytes, 16 to a cache line (the density of
+ * a compressed-oops reference array such as JCTools'); handles are below {@link Integer#MAX_VALUE}, so
+ * {@code handle + 1} fits in the 31 bits below the lap bit. Producers read the consumer index only when their
  * cached limit is exhausted (JCTools' producer-limit scheme). Indices are 128 bytes apart because adjacent-line
  * prefetch pulls cache lines in pairs.
  */
@@ -31,7 +38,9 @@ public final class HandleRingDescriptor
     /** Alignment of a ring's memory. */
     public static final int ALIGNMENT = 128;
     /** Bytes per slot. */
-    public static final int SLOT_LENGTH = 8;
+    public static final int SLOT_LENGTH = 4;
+    /** log2 of {@link #SLOT_LENGTH}. */
+    public static final int SLOT_SHIFT = 2;
     /** Offset of the producer index from the trailer. */
     public static final int PRODUCER_INDEX_OFFSET = 128;
     /** Offset of the shared producer limit from the trailer. */

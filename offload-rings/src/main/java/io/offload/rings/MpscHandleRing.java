@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  * A ring of entry handles with many producers and one consumer. Producers claim a slot by CAS on the producer
  * index, checked against a shared cached limit that is refreshed from the consumer index only when reached
  * (JCTools {@code MpscArrayQueue}). A claimed slot is written after the CAS; until then the consumer sees it
- * empty and stops its batch there, so per-producer order is kept.
+ * empty and stops its batch there, so per-producer order is kept. The consumer zeroes each slot it takes (see
+ * {@link HandleRingDescriptor}).
  */
 public final class MpscHandleRing extends AbstractHandleRing
 {
@@ -17,7 +18,7 @@ public final class MpscHandleRing extends AbstractHandleRing
      */
     public MpscHandleRing(final MemorySegment memory, final int capacity)
     {
-        super(memory, capacity);
+        super(memory, capacity, true);
     }
 
     /**
@@ -35,31 +36,33 @@ public final class MpscHandleRing extends AbstractHandleRing
     public boolean offer(final int handle)
     {
         checkHandle(handle);
-        long limit = lvProducerLimit();
+        final MemorySegment memory = this.memory;
+        final long producerIndexOffset = this.producerIndexOffset;
+        long limit = lvProducerLimit(memory, producerLimitOffset);
         long index;
         do
         {
-            index = lvProducerIndex();
+            index = lvProducerIndex(memory, producerIndexOffset);
             if (index >= limit)
             {
-                limit = refreshProducerLimit(index);
+                limit = refreshProducerLimit(memory, index);
                 if (index >= limit)
                 {
                     return false;
                 }
             }
         }
-        while (!casProducerIndex(index, index + 1));
-        soSlot(slotOffset(index), slotValue(index, handle));
+        while (!casProducerIndex(memory, producerIndexOffset, index, index + 1));
+        soSlot(memory, slotOffset(index, mask), slotValue(index, lapShift, handle));
         return true;
     }
 
-    private long refreshProducerLimit(final long index)
+    private long refreshProducerLimit(final MemorySegment memory, final long index)
     {
-        final long limit = lvConsumerIndex() + capacity;
+        final long limit = lvConsumerIndex(memory, consumerIndexOffset) + capacity;
         if (index < limit)
         {
-            soProducerLimit(limit);
+            soProducerLimit(memory, producerLimitOffset, limit);
         }
         return limit;
     }

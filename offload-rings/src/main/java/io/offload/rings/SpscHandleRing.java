@@ -6,21 +6,18 @@ import java.lang.foreign.MemorySegment;
 /**
  * A ring of entry handles with one producer and one consumer. The producer keeps its own index and a cached
  * limit in plain fields and reads the consumer's index only when that limit is reached (JCTools
- * {@code SpscArrayQueue}'s look-ahead, here against the consumer index).
+ * {@code SpscArrayQueue}'s look-ahead, here against the consumer index: the consumer never writes a slot, so a slot's
+ * content cannot say whether it was taken).
  */
 public final class SpscHandleRing extends AbstractHandleRing
 {
-    private long producerIndex;
-    private long producerLimit;
-
     /**
      * @param memory   native, 128-byte aligned, at least {@link HandleRingDescriptor#requiredBytes(int)}.
      * @param capacity a power of two.
      */
     public SpscHandleRing(final MemorySegment memory, final int capacity)
     {
-        super(memory, capacity);
-        this.producerLimit = capacity;
+        super(memory, capacity, false);
     }
 
     /**
@@ -43,15 +40,17 @@ public final class SpscHandleRing extends AbstractHandleRing
         {
             return false;
         }
-        soSlot(slotOffset(index), slotValue(index, handle));
+        final MemorySegment memory = this.memory;
+        final long producerIndexOffset = this.producerIndexOffset;
+        soSlot(memory, slotOffset(index, mask), slotValue(index, lapShift, handle));
         producerIndex = index + 1;
-        soProducerIndex(index + 1); // for size() only: the consumer goes by slot content
+        soProducerIndex(memory, producerIndexOffset, index + 1); // for size() only: the consumer goes by slots
         return true;
     }
 
     private boolean refreshProducerLimit(final long index)
     {
-        final long limit = lvConsumerIndex() + capacity;
+        final long limit = lvConsumerIndex(memory, consumerIndexOffset) + capacity;
         producerLimit = limit;
         return index < limit;
     }

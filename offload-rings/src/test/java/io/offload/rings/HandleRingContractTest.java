@@ -307,6 +307,41 @@ abstract class HandleRingContractTest
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {4, 1024})
+    void consumerThatThrowsLosesNothing(final int capacity)
+    {
+        final HandleRing ring = newRing(arena, capacity);
+        for (int i = 0; i < 4; i++)
+        {
+            assertTrue(ring.offer(i));
+        }
+        final List<Integer> seen = new ArrayList<>();
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> ring.drain(
+            handle ->
+            {
+                seen.add(handle);
+                if (handle == 1)
+                {
+                    throw new IllegalStateException("consumer fails on " + handle);
+                }
+            },
+            100));
+        assertEquals("consumer fails on 1", ex.getMessage());
+        assertEquals(List.of(0, 1), seen, "the handle it threw on counts as taken");
+        assertEquals(2, ring.size(), "the rest of the batch is still counted");
+        assertFalse(ring.isEmpty());
+        assertTrue(ring.offer(4));
+        assertEquals(2, ring.poll(), "the rest of the batch comes out first, in order");
+        seen.clear();
+        assertEquals(1, ring.drain(seen::add, 1));
+        assertEquals(List.of(3), seen);
+        assertEquals(1, ring.drain(seen::add, 100));
+        assertEquals(List.of(3, 4), seen);
+        assertTrue(ring.isEmpty());
+        assertEquals(-1, ring.poll());
+    }
+
     // ------------------------------------------------------------------ handles
 
     @ParameterizedTest
@@ -458,10 +493,11 @@ abstract class HandleRingContractTest
     @Test
     void requiredBytesCoversSlotsAndTrailer()
     {
-        // 8-byte slots (lap << 32 | handle), rounded up to 128 bytes, then the trailer
+        // 4-byte slots (lap bit | handle + 1), rounded up to 128 bytes, then the trailer
         assertEquals(128 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(2));
-        assertEquals(256 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(32));
-        assertEquals(8192 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(1024));
+        assertEquals(128 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(32));
+        assertEquals(256 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(64));
+        assertEquals(4096 + HandleRingDescriptor.TRAILER_LENGTH, HandleRingDescriptor.requiredBytes(1024));
         assertThrows(IllegalArgumentException.class, () -> HandleRingDescriptor.requiredBytes(3));
     }
 

@@ -264,14 +264,20 @@ final class ChannelSemanticsTest
                 buffer.clear();
                 channel.read(buffer, (i * 4096L) & 0xffff);
             }
-            final long before = threads.getCurrentThreadAllocatedBytes();
+            // the steady path is the compiled one: on a loaded machine C2 may take several rounds to get there, so
+            // the best of up to ten rounds is what is asserted
             final int reads = 2_000;
-            for (int i = 0; i < reads; i++)
+            long perRead = Long.MAX_VALUE;
+            for (int round = 0; round < 10 && perRead >= 16; round++)
             {
-                buffer.clear();
-                channel.read(buffer, (i * 4096L) & 0xffff);
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < reads; i++)
+                {
+                    buffer.clear();
+                    channel.read(buffer, (i * 4096L) & 0xffff);
+                }
+                perRead = Math.min(perRead, (threads.getCurrentThreadAllocatedBytes() - before) / reads);
             }
-            final long perRead = (threads.getCurrentThreadAllocatedBytes() - before) / reads;
             assertTrue(perRead < 16, "bytes allocated per 4 KiB heap read: " + perRead);
         }
     }

@@ -1,19 +1,26 @@
 package io.offload.bench.http;
 
 import io.offload.api.PhaseRecording;
+import io.offload.api.RuntimeStats;
+import io.offload.api.ServerStats;
 import io.offload.api.SyscallException;
+import io.offload.examples.http.FileCacheSettings;
 import io.offload.examples.http.HttpDemo;
 import io.offload.examples.http.HttpServer;
+import io.offload.examples.http.HttpServerBuilder;
 import io.offload.servers.OffloadRuntime;
 import io.offload.servers.libc.CpuAffinity;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -23,10 +30,15 @@ import java.util.concurrent.CountDownLatch;
  * benchmark: the load comes from wrk in another process.
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp jmh-bench/target/benchmarks.jar \
- *       io.offload.bench.http.HttpComparison --server offloaded --root /tmp/www [--conn-cpu 0]
+ *       io.offload.bench.http.HttpComparison --server offloaded --root /tmp/www [--conn-cpu 0] [--no-cache]
  * </pre>
  * It prints one line {@code READY server=... port=N pid=P cpus=...} once it accepts connections, then serves until
- * SIGTERM (or, with {@code --watch-stdin}, until its standard input closes), and stops.
+ * SIGTERM (or, with {@code --watch-stdin}, until its standard input closes), and stops. For the demo it also prints
+ * one line {@code executor: ...}: the executor the runtime's stats report for its servers, or {@code not reported}
+ * (with the {@code offload.executor} property it was started with, which the script sets per row).
+ * <p>
+ * The demo serves static files from its in-memory file cache with Jetty 12's defaults ({@link FileCacheSettings}),
+ * as Jetty's {@code ResourceHandler} does, unless {@code --no-cache}.
  * <p>
  * CPUs: the process runs where {@code taskset} put it. The offloaded demo builds the demo's own runtime
  * ({@link HttpServer#defaultRuntime()}: one NETWORK server, FILE and PROCESS routed to it, pinned to the second CPU
@@ -38,10 +50,12 @@ import java.util.concurrent.CountDownLatch;
 public final class HttpComparison
 {
     private static final Duration GRACE = Duration.ofSeconds(2);
+    /** The system property the library will read its executor from; the script sets it per row. */
+    static final String EXECUTOR_PROPERTY = "offload.executor";
 
     private static final String USAGE = """
         usage: HttpComparison --server offloaded|inline|jetty|jetty-offload [--port N] [--root DIR] [--conn-cpu N]
-                              [--watch-stdin]
+                              [--no-cache] [--watch-stdin]
                HttpComparison --generate-root DIR
           --server S       offloaded: the HTTP demo, calls offloaded (virtual thread per connection)
                            inline:    the HTTP demo, every call on the connection's thread (platform threads)
@@ -53,6 +67,8 @@ public final class HttpComparison
                            (65536 bytes) is missing (default: a temporary directory, deleted at exit)
           --conn-cpu N     pin the thread that starts the server (hence the accept and connection threads, which
                            inherit its mask) to CPU N; for offloaded, after the offload runtime is built
+          --no-cache       the demo (offloaded, inline) without its file cache: open, fstat, sendfile, close per
+                           file request (default: the cache, with Jetty 12 ResourceHandler's defaults)
           --watch-stdin    also stop when standard input closes
           --generate-root  write HttpDemo's document root into DIR and exit
         """;
@@ -79,9 +95,10 @@ public final class HttpComparison
      * @param port      port, 0 for a free one.
      * @param root      document root, or null for a temporary one.
      * @param connCpu   CPU for the thread that starts the server, or -1 to leave it.
+     * @param noCache    whether the demo serves files without its file cache.
      * @param watchStdin whether the end of standard input stops the server.
      */
-    record Options(Kind kind, int port, Path root, int connCpu, boolean watchStdin)
+    record Options(Kind kind, int port, Path root, int connCpu, boolean noCache, boolean watchStdin)
     {
         static Options parse(final String... args)
         {
@@ -89,6 +106,7 @@ public final class HttpComparison
             int port = 0;
             Path root = null;
             int connCpu = -1;
+            boolean noCache = false;
             boolean watchStdin = false;
             for (int i = 0; i < args.length; i++)
             {
@@ -98,6 +116,7 @@ public final class HttpComparison
                     case "--port" -> port = number(args[i], value(args, ++i), 0, 65_535);
                     case "--root" -> root = Path.of(value(args, ++i));
                     case "--conn-cpu" -> connCpu = number(args[i], value(args, ++i), 0, 4095);
+                    case "--no-cache" -> noCache = true;
                     case "--watch-stdin" -> watchStdin = true;
                     case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'\n" + USAGE);
@@ -107,7 +126,12 @@ public final class HttpComparison
             {
                 throw new IllegalArgumentException("--server is required\n" + USAGE);
             }
-            return new Options(kind, port, root, connCpu, watchStdin);
+            if (noCache && (kind == Kind.JETTY || kind == Kind.JETTY_OFFLOAD))
+            {
+                throw new IllegalArgumentException("--no-cache is for the demo (offloaded, inline); Jetty runs its " +
+                    "ResourceHandler as it comes, with its cache\n" + USAGE);
+            }
+            return new Options(kind, port, root, connCpu, noCache, watchStdin);
         }
 
         private static Kind kind(final String text)
@@ -235,21 +259,22 @@ public final class HttpComparison
                 // say where an offloaded request's time goes
                 runtime.phaseRecording(PhaseRecording.sampled(64));
                 pinIfAsked(options.connCpu());
-                final HttpServer server = HttpServer.builder().port(options.port()).documentRoot(root)
-                    .runtime(runtime).build().start();
+                final HttpServer server = demoBuilder(options, root).runtime(runtime).build().start();
+                System.out.println("executor: " + executor(runtime.stats()) + " (-D" + EXECUTOR_PROPERTY + "=" +
+                    System.getProperty(EXECUTOR_PROPERTY, "(not set)") + ")");
                 final String layout = "offloaded: " + servers(runtime) + ", connection threads " +
                     server.threads().name().toLowerCase(Locale.ROOT) + " on cpus " +
-                    cpuList(CpuAffinity.allowedCpus());
+                    cpuList(CpuAffinity.allowedCpus()) + ", " + server.describeCache();
                 return demo(server, runtime, layout);
             }
             case INLINE ->
             {
                 pinIfAsked(options.connCpu());
-                final HttpServer server = HttpServer.builder().port(options.port()).documentRoot(root).inline(true)
-                    .build().start();
+                final HttpServer server = demoBuilder(options, root).inline(true).build().start();
+                System.out.println("executor: none (inline: every call on the connection's thread)");
                 return demo(server, null, "inline: every call on the connection's thread, " +
                     server.threads().name().toLowerCase(Locale.ROOT) + " threads on cpus " +
-                    cpuList(CpuAffinity.allowedCpus()));
+                    cpuList(CpuAffinity.allowedCpus()) + ", " + server.describeCache());
             }
             case JETTY, JETTY_OFFLOAD ->
             {
@@ -264,6 +289,8 @@ public final class HttpComparison
                 pinIfAsked(options.connCpu());
                 final JettyServer jetty = new JettyServer(options.port(), root).start();
                 final String cpus = cpuList(CpuAffinity.allowedCpus());
+                // taken now: at exit the provider's own shutdown hook closes it, concurrently with ours
+                final OffloadRuntime providerRuntime = io.offload.nio.OffloadFileSystemProvider.defaultRuntime();
                 return new Running()
                 {
                     @Override
@@ -276,25 +303,74 @@ public final class HttpComparison
                     public String describe()
                     {
                         return "jetty " + org.eclipse.jetty.util.Jetty.VERSION + ": QueuedThreadPool on cpus " + cpus +
-                            (offloadProvider ? ", files through the offload nio provider (default runtime: " +
-                            "offload.* properties)" : "");
+                            ", ResourceHandler with its default cache (ValidatingCachingHttpContentFactory, " +
+                            "revalidated every 1000 ms)" + (offloadProvider ? ", files through the offload nio " +
+                            "provider (default runtime: offload.* properties)" : "");
                     }
 
                     @Override
                     public void stop() throws Exception
                     {
+                        String stats = null;
+                        if (providerRuntime != null)
+                        {
+                            try
+                            {
+                                stats = providerRuntime.stats().toMarkdown(); // first, before the provider's hook
+                            }
+                            catch (final RuntimeException closed)
+                            {
+                                stats = "(unavailable: the provider's shutdown hook closed it first: " + closed + ")";
+                            }
+                        }
                         jetty.close();
-                        final OffloadRuntime runtime = io.offload.nio.OffloadFileSystemProvider.defaultRuntime();
-                        if (runtime != null)
+                        if (stats != null)
                         {
                             System.out.println("--- offload runtime behind the nio provider at the stop:");
-                            System.out.println(runtime.stats().toMarkdown());
+                            System.out.println(stats);
                         }
                     }
                 };
             }
             default -> throw new IllegalStateException(options.kind().toString());
         }
+    }
+
+    private static HttpServerBuilder demoBuilder(final Options options, final Path root)
+    {
+        final HttpServerBuilder builder = HttpServer.builder().port(options.port()).documentRoot(root);
+        return options.noCache() ? builder.withoutFileCache() : builder.fileCache(FileCacheSettings.JETTY_DEFAULTS);
+    }
+
+    /**
+     * The executor the runtime's stats say its servers run on. {@code ServerStats} has no such member yet; when it
+     * gets one (a record component named {@code executor} or {@code executorName}), its values are shown, without a
+     * change here.
+     *
+     * @param stats the runtime's stats.
+     * @return the executors' names, distinct, comma-separated; or {@code not reported}.
+     */
+    static String executor(final RuntimeStats stats)
+    {
+        final Set<String> names = new TreeSet<>();
+        for (final ServerStats server : stats.servers())
+        {
+            for (final RecordComponent component : ServerStats.class.getRecordComponents())
+            {
+                if (component.getName().equals("executor") || component.getName().equals("executorName"))
+                {
+                    try
+                    {
+                        names.add(String.valueOf(component.getAccessor().invoke(server)));
+                    }
+                    catch (final ReflectiveOperationException ex)
+                    {
+                        names.add("unreadable (" + ex + ")");
+                    }
+                }
+            }
+        }
+        return names.isEmpty() ? "not reported" : String.join(", ", names);
     }
 
     private static Running demo(final HttpServer server, final OffloadRuntime runtime, final String layout)
@@ -317,6 +393,10 @@ public final class HttpComparison
             public void stop()
             {
                 server.stop(GRACE);
+                if (server.fileCache() != null)
+                {
+                    System.out.println("--- " + server.fileCache().stats());
+                }
                 if (runtime != null)
                 {
                     System.out.println("--- offload runtime at the stop (phases: 1 call in 64):");

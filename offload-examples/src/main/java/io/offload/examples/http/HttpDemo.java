@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  * <pre>
  *   java -jar offload-examples/target/offload-examples.jar http
  *   java -jar offload-examples/target/offload-examples.jar http --port 8080 --inline
+ *   java -jar offload-examples/target/offload-examples.jar http --no-cache
  * </pre>
  * It prints the URL, its pid and curl lines to paste into another shell; Ctrl-C or {@code kill -TERM <pid>} shows
  * the graceful stop.
@@ -31,11 +32,22 @@ public final class HttpDemo
 
     private static final String USAGE = """
         usage: http [--port N] [--root DIR] [--inline] [--threads virtual|platform] [--read-timeout-ms N]
+                    [--no-cache | --cache-max-file-size BYTES --cache-max-size BYTES --cache-max-files N
+                                  --cache-validation-ms N]
           --port N             port to listen on (default 0: a free port)
           --root DIR           document root (default: a generated temporary directory, deleted at exit)
           --inline             run every system call on the connection's thread instead of offloading it
           --threads MODEL      virtual or platform thread per connection (default virtual; platform if --inline)
           --read-timeout-ms N  read timeout (default 30000)
+          --no-cache           serve static files without the in-memory file cache: open, check, fstat, sendfile
+                               and close on every request
+          The file cache (on by default, Jetty 12 ResourceHandler's defaults): files up to a size held in native
+          memory, keyed by path, least recently used evicted past the limits, each entry checked with one statx
+          at most once per validation period (its modification time and size), a missing path remembered as long.
+          --cache-max-file-size BYTES  largest file cached (default 134217728, 128 MiB)
+          --cache-max-size BYTES       most bytes cached in all (default 268435456, 256 MiB)
+          --cache-max-files N          most entries (default 2048)
+          --cache-validation-ms N      -1 never, 0 every request, else at most once per N ms (default 1000)
         """;
 
     private HttpDemo()
@@ -50,8 +62,10 @@ public final class HttpDemo
      * @param inline        whether every call runs on the caller's thread.
      * @param threads       thread model, or null for the mode's default.
      * @param readTimeoutMs read timeout in milliseconds.
+     * @param fileCache     the file cache's settings, or null to serve without one ({@code --no-cache}).
      */
-    public record Options(int port, Path root, boolean inline, HttpServer.Threads threads, long readTimeoutMs)
+    public record Options(int port, Path root, boolean inline, HttpServer.Threads threads, long readTimeoutMs,
+        FileCacheSettings fileCache)
     {
         /**
          * @param args command-line arguments; blank ones are ignored.
@@ -66,6 +80,9 @@ public final class HttpDemo
             boolean inline = false;
             HttpServer.Threads threads = null;
             long readTimeoutMs = HttpServer.DEFAULT_READ_TIMEOUT.toMillis();
+            FileCacheSettings cache = FileCacheSettings.JETTY_DEFAULTS;
+            boolean noCache = false;
+            String cacheOption = null;
             final CommandLine in = new CommandLine(USAGE, args);
             while (in.next())
             {
@@ -76,11 +93,37 @@ public final class HttpDemo
                     case "--root" -> root = Path.of(in.value());
                     case "--threads" -> threads = threads(in);
                     case "--read-timeout-ms" -> readTimeoutMs = in.wholeNumber(1, Long.MAX_VALUE);
+                    case "--no-cache" -> noCache = true;
+                    case "--cache-max-file-size" ->
+                    {
+                        cacheOption = in.option();
+                        cache = cache.withMaxFileSize(in.wholeNumber(0, Long.MAX_VALUE));
+                    }
+                    case "--cache-max-size" ->
+                    {
+                        cacheOption = in.option();
+                        cache = cache.withMaxCacheSize(in.wholeNumber(0, Long.MAX_VALUE));
+                    }
+                    case "--cache-max-files" ->
+                    {
+                        cacheOption = in.option();
+                        cache = cache.withMaxFiles((int)in.wholeNumber(1, Integer.MAX_VALUE));
+                    }
+                    case "--cache-validation-ms" ->
+                    {
+                        cacheOption = in.option();
+                        cache = cache.withValidationPeriodMillis(in.wholeNumber(-1, Long.MAX_VALUE));
+                    }
                     case "--help", "-h" -> throw new CommandLine.HelpRequested();
                     default -> throw in.unknown();
                 }
             }
-            return new Options(port, root, inline, threads, readTimeoutMs);
+            if (noCache && cacheOption != null)
+            {
+                throw in.invalid("--no-cache turns the file cache off and " + cacheOption +
+                    " configures it: give one or the other");
+            }
+            return new Options(port, root, inline, threads, readTimeoutMs, noCache ? null : cache);
         }
 
         private static HttpServer.Threads threads(final CommandLine in)
@@ -136,6 +179,14 @@ public final class HttpDemo
             .documentRoot(root)
             .inline(options.inline())
             .readTimeout(Duration.ofMillis(options.readTimeoutMs()));
+        if (options.fileCache() != null)
+        {
+            builder.fileCache(options.fileCache());
+        }
+        else
+        {
+            builder.withoutFileCache();
+        }
         if (options.threads() != null)
         {
             builder.threads(options.threads());
@@ -152,6 +203,7 @@ public final class HttpDemo
         out.println("  calls " + (server.isInline() ? "inline (on each connection's thread)" :
             "offloaded to the runtime's NETWORK server") + ", " +
             server.threads().name().toLowerCase(Locale.ROOT) + " thread per connection");
+        out.println("  " + server.describeCache());
         out.println("  pid " + ProcessHandle.current().pid() + ": stop with Ctrl-C or kill -TERM " +
             ProcessHandle.current().pid());
         out.println("try, from another shell:");
@@ -190,7 +242,7 @@ public final class HttpDemo
             <html><head><meta charset="utf-8"><title>offload</title></head>
             <body>
             <h1>Hello from offload</h1>
-            <p>Served by io.offload.examples.http.HttpServer with sendfile(2).</p>
+            <p>Served by io.offload.examples.http.HttpServer from its file cache, or with sendfile(2).</p>
             <ul>
               <li><a href="/hello">/hello</a></li>
               <li><a href="/1k.txt">1k.txt</a></li>

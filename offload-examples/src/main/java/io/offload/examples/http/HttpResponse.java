@@ -5,6 +5,7 @@ import io.offload.api.SyscallException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.List;
 /**
  * The answer to one request. Set the status and headers, then send the body exactly one way: {@link #send(byte[])}
  * (Content-Length), {@link #sendFile(int, long, long)} (sendfile(2), no copy through the JVM), or
- * {@link #stream()} (chunked when long, Content-Length when it turns out short). The server adds {@code Date},
+ * {@link #stream()} (chunked when long, Content-Length when it turns out short); the static file handler also sends
+ * cached files' bytes from native memory. The server adds {@code Date},
  * {@code Server}, the framing headers and {@code Connection}; a HEAD request gets the same headers and no body.
  * <p>
  * One instance per connection, reset for each request, like the request; a handler must not keep it.
@@ -247,6 +249,35 @@ public final class HttpResponse
             }
             sent += n;
         }
+    }
+
+    /**
+     * Send bytes the server holds in memory (a {@link FileCache} entry) as the whole body, with a Content-Length:
+     * when headers and body fit the connection's buffer, both go out in one write; otherwise the headers go first
+     * and then the body in one write straight from {@code body}, with no copy. The segment must stay unchanged
+     * until this returns (a cached file's bytes never change).
+     *
+     * @param body the body: native memory any thread may read.
+     * @throws IOException if the client is gone.
+     */
+    void sendCached(final MemorySegment body) throws IOException
+    {
+        ensureNotCommitted("sendCached");
+        writeHead(body.byteSize());
+        if (!bodyAllowed())
+        {
+            out.flush();
+            return;
+        }
+        if (out.fits(body.byteSize()))
+        {
+            out.bytes(body);
+            out.flush();
+            return;
+        }
+        out.flush();
+        connection.socket().write(body);
+        Reference.reachabilityFence(body); // the kernel read it by address; keep its automatic arena alive till here
     }
 
     /**

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A small HTTP/1.1 server on the library's socket API, in the spirit of Jetty's embedded server: static files from
- * a document root (sent with sendfile(2)), handlers by path prefix, keep-alive and pipelining, graceful stop.
+ * a document root (small ones from an in-memory {@link FileCache} like Jetty's, the rest sent with sendfile(2)),
+ * handlers by path prefix, keep-alive and pipelining, graceful stop.
  * <pre>{@code
  * try (HttpServer server = HttpServer.builder().port(8080).documentRoot(Path.of("www"))
  *         .handle("/api", (request, response) -> response.send("ok\n")).build().start())
@@ -90,6 +91,7 @@ public final class HttpServer implements AutoCloseable
     private final boolean inline;
     private final OffloadRuntime givenRuntime;
     private final Routes routes;
+    private final FileCache fileCache;
     private final long readTimeoutNanos;
     private final int maxHeaderBytes;
     private final long maxBodyBytes;
@@ -114,7 +116,8 @@ public final class HttpServer implements AutoCloseable
         this.requestedThreads = builder.threads;
         this.inline = builder.inline;
         this.givenRuntime = builder.runtime;
-        this.routes = new Routes(builder.handlers, builder.builtIns, realRoot);
+        this.fileCache = realRoot != null && builder.fileCache != null ? new FileCache(builder.fileCache) : null;
+        this.routes = new Routes(builder.handlers, builder.builtIns, realRoot, fileCache);
         this.readTimeoutNanos = builder.readTimeout.toNanos();
         this.maxHeaderBytes = builder.maxHeaderBytes;
         this.maxBodyBytes = builder.maxBodyBytes;
@@ -194,8 +197,8 @@ public final class HttpServer implements AutoCloseable
                 throw ex;
             }
         }
-        LOG.info("http server listening on {} ({}, {} thread per connection, document root {})", uri(),
-            describeCalls(), threads.name().toLowerCase(Locale.ROOT), documentRoot);
+        LOG.info("http server listening on {} ({}, {} thread per connection, document root {}, {})", uri(),
+            describeCalls(), threads.name().toLowerCase(Locale.ROOT), documentRoot, describeCache());
         return this;
     }
 
@@ -285,6 +288,11 @@ public final class HttpServer implements AutoCloseable
         finally
         {
             closeOwnedRuntime();
+            if (fileCache != null)
+            {
+                LOG.info("http server on port {}: {}", port, fileCache.stats());
+                fileCache.close();
+            }
             state = STOPPED;
             terminated.countDown();
             LOG.info("http server on port {} stopped in {} ms after {} connection(s)", port,
@@ -455,6 +463,24 @@ public final class HttpServer implements AutoCloseable
     public Path documentRoot()
     {
         return documentRoot;
+    }
+
+    /**
+     * @return the cache static files are served from, or null when the server has none (no document root, or
+     * {@link HttpServerBuilder#withoutFileCache()}). Closed, and empty, once the server has stopped.
+     */
+    public FileCache fileCache()
+    {
+        return fileCache;
+    }
+
+    /**
+     * @return one line: the file cache's settings, or that there is none.
+     */
+    public String describeCache()
+    {
+        return fileCache != null ? "file cache: " + fileCache.settings().describe() :
+            "no file cache: open, fstat, sendfile and close per file request";
     }
 
     private String describeCalls()

@@ -30,6 +30,7 @@ public final class HttpServerBuilder
     int maxHeaderBytes = HttpServer.DEFAULT_MAX_HEADER_BYTES;
     long maxBodyBytes = HttpServer.DEFAULT_MAX_BODY_BYTES;
     int backlog = 128;
+    FileCacheSettings fileCache = FileCacheSettings.JETTY_DEFAULTS;
 
     HttpServerBuilder()
     {
@@ -196,6 +197,28 @@ public final class HttpServerBuilder
             throw new IllegalArgumentException("backlog must be >= 1, got " + length);
         }
         this.backlog = length;
+        return this;
+    }
+
+    /**
+     * @param settings the in-memory cache static files are served from ({@link FileCache}); default
+     *                 {@link FileCacheSettings#JETTY_DEFAULTS}, the cache Jetty 12's {@code ResourceHandler} has.
+     * @return this.
+     */
+    public HttpServerBuilder fileCache(final FileCacheSettings settings)
+    {
+        this.fileCache = requireNonNull(settings, "fileCache settings");
+        return this;
+    }
+
+    /**
+     * Serve static files without a cache: open, check, fstat, sendfile and close on every request.
+     *
+     * @return this.
+     */
+    public HttpServerBuilder withoutFileCache()
+    {
+        this.fileCache = null;
         return this;
     }
 

@@ -89,6 +89,15 @@ final class NativeOutput
     }
 
     /**
+     * @param length bytes to add.
+     * @return whether they fit after what is buffered, so that one flush sends both.
+     */
+    boolean fits(final long length)
+    {
+        return length <= buf.byteSize() - position;
+    }
+
+    /**
      * Write what is buffered; nothing if empty.
      *
      * @throws SyscallException if the peer is gone (EPIPE, ECONNRESET).

@@ -22,8 +22,10 @@ final class Routes
      * @param registered   handlers by normalized prefix, as the builder collected them.
      * @param builtIns     whether {@code /hello} and {@code /dir} are served (a registered prefix overrides them).
      * @param documentRoot the document root's real path, or null.
+     * @param fileCache    the cache static files are served from, or null for none.
      */
-    Routes(final Map<String, HttpHandler> registered, final boolean builtIns, final Path documentRoot)
+    Routes(final Map<String, HttpHandler> registered, final boolean builtIns, final Path documentRoot,
+        final FileCache fileCache)
     {
         final Map<String, HttpHandler> routes = new LinkedHashMap<>();
         if (builtIns)
@@ -44,7 +46,7 @@ final class Routes
             prefixes[i] = sorted.get(i).getKey();
             handlers[i] = sorted.get(i).getValue();
         }
-        this.fallback = documentRoot != null ? new StaticFileHandler(new DocumentRoot(documentRoot)) :
+        this.fallback = documentRoot != null ? new StaticFileHandler(new DocumentRoot(documentRoot), fileCache) :
             (request, response) -> response.sendError(HttpStatus.NOT_FOUND, "no handler for " + request.path());
     }
 

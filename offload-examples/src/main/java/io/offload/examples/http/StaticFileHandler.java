@@ -9,12 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 /**
  * Static files from the document root: open and fstat through the server's {@link Syscalls} (offloaded, or inline),
- * the body sent with sendfile(2). Supports HEAD, {@code If-Modified-Since} (304), a single {@code Range} (206, 416
- * when unsatisfiable; {@code If-Range} with a date), and serves {@code index.html} for a directory.
+ * the body sent with sendfile(2), or, when the server has a {@link FileCache} and the file is in it, written from
+ * the cached bytes with no file call at all (a statx now and then to validate the entry). Supports HEAD,
+ * {@code If-Modified-Since} (304), a single {@code Range} (206, 416 when unsatisfiable; {@code If-Range} with a date),
+ * and serves {@code index.html} for a directory; the status and headers are the same whether the body comes from
+ * the cache or from the file.
  * <p>
  * Files are opened with O_NONBLOCK so that a FIFO someone left in the root cannot hang the connection in open(2)
  * (a regular file ignores the flag); anything but a regular file is a 404.
@@ -30,10 +34,16 @@ final class StaticFileHandler implements HttpHandler
         LinuxConstants.O_CLOEXEC;
 
     private final DocumentRoot root;
+    private final FileCache cache;
 
-    StaticFileHandler(final DocumentRoot root)
+    /**
+     * @param root  the document root.
+     * @param cache the server's file cache, or null to open and send every file on every request.
+     */
+    StaticFileHandler(final DocumentRoot root, final FileCache cache)
     {
         this.root = root;
+        this.cache = cache;
     }
 
     @Override
@@ -60,6 +70,22 @@ final class StaticFileHandler implements HttpHandler
         final boolean mayIndex) throws IOException
     {
         final Syscalls sys = request.syscalls();
+        if (cache != null)
+        {
+            final CachedFile hit = cache.get(sys, file);
+            if (hit != null)
+            {
+                if (hit.isNotFound())
+                {
+                    response.sendError(HttpStatus.NOT_FOUND, request.path());
+                }
+                else
+                {
+                    sendCached(request, response, hit);
+                }
+                return;
+            }
+        }
         final int fd;
         try
         {
@@ -67,10 +93,15 @@ final class StaticFileHandler implements HttpHandler
         }
         catch (final SyscallException ex)
         {
+            if (cache != null && (ex.errno() == Errno.ENOENT || ex.errno() == Errno.ENOTDIR))
+            {
+                cache.rememberNotFound(file);
+            }
             notOpened(request, response, ex);
             return;
         }
         boolean directory = false;
+        CachedFile loaded = null;
         try
         {
             if (!root.contains(sys, fd, file))
@@ -88,7 +119,7 @@ final class StaticFileHandler implements HttpHandler
             {
                 response.sendError(HttpStatus.NOT_FOUND, request.path());
             }
-            else
+            else if (cache == null || (loaded = cache.load(sys, fd, file, stat)) == null)
             {
                 send(request, response, fd, stat, file);
             }
@@ -97,7 +128,11 @@ final class StaticFileHandler implements HttpHandler
         {
             closeQuietly(sys, fd, file);
         }
-        if (directory)
+        if (loaded != null)
+        {
+            sendCached(request, response, loaded); // from memory, the file already closed
+        }
+        else if (directory)
         {
             serve(request, response, file.resolve(INDEX), false);
         }
@@ -106,12 +141,29 @@ final class StaticFileHandler implements HttpHandler
     private static void send(final HttpRequest request, final HttpResponse response, final int fd,
         final FileStat stat, final Path file) throws IOException
     {
-        final long size = stat.size();
         final long modified = Math.floorDiv(stat.mtimeNanos(), 1_000_000_000L); // HTTP dates have whole seconds
-        final String lastModified = HttpDates.format(modified);
+        respond(request, response, stat.size(), modified, HttpDates.format(modified),
+            MimeTypes.of(file.getFileName().toString()), fd, null);
+    }
+
+    private static void sendCached(final HttpRequest request, final HttpResponse response, final CachedFile cached)
+        throws IOException
+    {
+        respond(request, response, cached.size(), cached.modifiedSeconds(), cached.lastModified(),
+            cached.contentType(), -1, cached.content());
+    }
+
+    /**
+     * The status, headers and body of a file, from an open fd or from cached bytes: everything but where the body
+     * comes from is the same for both.
+     */
+    private static void respond(final HttpRequest request, final HttpResponse response, final long size,
+        final long modified, final String lastModified, final String contentType, final int fd,
+        final MemorySegment content) throws IOException
+    {
         response.header("Last-Modified", lastModified);
         response.header("Accept-Ranges", "bytes");
-        response.contentType(MimeTypes.of(file.getFileName().toString()));
+        response.contentType(contentType);
 
         final long since = HttpDates.parse(request.header("If-Modified-Since"));
         if (since != Long.MIN_VALUE && modified <= since && since <= System.currentTimeMillis() / 1000)
@@ -135,11 +187,24 @@ final class StaticFileHandler implements HttpHandler
             {
                 response.status(HttpStatus.PARTIAL_CONTENT);
                 response.header("Content-Range", "bytes " + byteRange.first() + "-" + byteRange.last() + "/" + size);
-                response.sendFile(fd, byteRange.first(), byteRange.length());
+                body(response, fd, content, byteRange.first(), byteRange.length());
                 return;
             }
         }
-        response.sendFile(fd, 0, size);
+        body(response, fd, content, 0, size);
+    }
+
+    private static void body(final HttpResponse response, final int fd, final MemorySegment content,
+        final long offset, final long length) throws IOException
+    {
+        if (content == null)
+        {
+            response.sendFile(fd, offset, length);
+        }
+        else
+        {
+            response.sendCached(offset == 0 && length == content.byteSize() ? content : content.asSlice(offset, length));
+        }
     }
 
     private static void notOpened(final HttpRequest request, final HttpResponse response, final SyscallException ex)

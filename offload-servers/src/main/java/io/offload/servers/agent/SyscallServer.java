@@ -10,6 +10,7 @@ import io.offload.rings.SyscallEntry;
 import io.offload.servers.executor.CancelHandshake;
 import io.offload.servers.executor.Completions;
 import io.offload.servers.executor.ExecutorContext;
+import io.offload.servers.executor.ExecutorStats;
 import io.offload.servers.executor.ServerExecutor;
 import io.offload.servers.executor.SyscallExecutor;
 import io.offload.servers.libc.CpuAffinity;
@@ -141,8 +142,9 @@ public final class SyscallServer implements Agent
      * @param counters        this server's counters.
      * @param errorHandler    where exceptions go.
      * @param clock           deadlines and phase stamps are read from it ({@link System#nanoTime()} scale).
-     * @param executorFactory makes the executor on the server thread; null for a {@link SyscallExecutor} that
-     *                        forwards waits to the fd owners given by {@link #fdOwners}.
+     * @param executorFactory makes the executor on the server thread ({@code ExecutorChoice.select} picks one); null
+     *                        for a {@link SyscallExecutor}. Either way its context's fd owners are the ones given
+     *                        by {@link #fdOwners}.
      */
     public SyscallServer(
         final SyscallClass syscallClass,
@@ -185,7 +187,7 @@ public final class SyscallServer implements Agent
         this.errorHandler = errorHandler;
         this.clock = clock;
         this.owners = new FdOwnerGroup(port);
-        this.executorFactory = executorFactory != null ? executorFactory : SyscallExecutor.factory(owners);
+        this.executorFactory = executorFactory != null ? executorFactory : SyscallExecutor.factory();
         this.batch = new int[batchLimit];
         this.batchOps = new int[batchLimit];
         this.cohort = new int[batchLimit];
@@ -213,7 +215,7 @@ public final class SyscallServer implements Agent
         try
         {
             exec = executorFactory.newExecutor(new ExecutorContext(roleName, entry, entries,
-                entries.pool().maxEntries(), completions, clock, this::onExecutorError));
+                entries.pool().maxEntries(), completions, clock, this::onExecutorError, owners));
             executor = exec;
         }
         catch (final RuntimeException | Error ex)
@@ -606,6 +608,16 @@ public final class SyscallServer implements Agent
     {
         final ServerExecutor ex = executor;
         return ex == null ? null : ex.name();
+    }
+
+    /**
+     * @return what the executor has done (its requests, its ring's enters, the calls it gave its fallback), from
+     *         any thread; null before the server has started.
+     */
+    public ExecutorStats executorStats()
+    {
+        final ServerExecutor ex = executor;
+        return ex == null ? null : ex.stats();
     }
 
     /**

@@ -84,6 +84,15 @@ public final class Reactor implements AutoCloseable
     }
 
     /**
+     * @return the epoll fd: readable while an armed fd is ready or a {@link #wake()} is unread, so another poller
+     *         (an io_uring executor holding this reactor's executor as its fallback) can wait for it.
+     */
+    public int epollFd()
+    {
+        return epollFd;
+    }
+
+    /**
      * Arm {@code fd} one-shot for {@code interest}.
      *
      * @param fd       the fd.

@@ -111,6 +111,52 @@ public interface ServerExecutor extends AutoCloseable
     void settleAll();
 
     /**
+     * An fd that becomes readable when this executor has work for {@link #doWork} that did not come through
+     * {@link #start} (a socket ready in its reactor), so that an executor holding this one as its fallback can sleep
+     * in a wait of its own (io_uring: a multishot {@code POLL_ADD} on this fd in its ring) and still wake for it.
+     * Server thread; the same fd for the executor's life.
+     *
+     * @return the fd (the reactor's epoll fd), or -1 when this executor never has such work.
+     */
+    default int pollFd()
+    {
+        return -1;
+    }
+
+    /**
+     * When this executor next needs {@link #doWork} without an fd event, so that an executor holding this one as
+     * its fallback does not sleep past it: the earliest deadline of a held call, or a time already come when calls
+     * are queued to run now. Server thread.
+     *
+     * @return a time on the server clock's scale, or 0 for none.
+     */
+    default long nextDeadline()
+    {
+        return 0L;
+    }
+
+    /**
+     * Another executor of this server (the one holding this one as its fallback) is about to close {@code fd}:
+     * finish the calls parked here on it with EBADF, as this executor's own close would, and drop it from any
+     * poller, before the fd number can be reused by an unrelated open. Server thread.
+     *
+     * @param fd the fd being closed.
+     */
+    default void fdClosing(final int fd)
+    {
+    }
+
+    /**
+     * What the executor has done, for stats: read from any thread, each value recent, not all from one instant.
+     *
+     * @return its counters; an executor without counters of its own gives its name and zeros.
+     */
+    default ExecutorStats stats()
+    {
+        return ExecutorStats.none(name());
+    }
+
+    /**
      * Release the executor's fds and memory; after {@link #settleAll()}.
      */
     @Override

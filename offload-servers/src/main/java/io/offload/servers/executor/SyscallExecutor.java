@@ -36,9 +36,11 @@ import static io.offload.rings.SyscallEntryDescriptor.STATUS_WAITING;
  * Status: RUNNING only while this thread attempts the call (its syscall may be in the kernel); WAITING while it
  * is parked or queued to run (nothing in the kernel refers to it), left only by a CAS to RUNNING, so a runtime
  * sweeping after a server that did not stop may complete it and this executor, if it comes back, skips it.
- * Server thread only, except {@link #wake()}. About 500 lines: the resumable state machine of a call (attempt,
- * park, queue, forward, resume, expire, cancel, settle) is one piece; its parts are {@link CallHandlers},
- * {@link WaitQueue}, {@link RunQueue} and {@link Reactor}.
+ * Server thread only, except {@link #wake()}. As an io_uring executor's fallback it tells that executor what it
+ * needs to sleep for both ({@link #pollFd()}, {@link #nextDeadline()}) and lets go of an fd the other closes
+ * ({@link #fdClosing}). About 560 lines: the resumable state machine of a call (attempt, park, queue, forward,
+ * resume, expire, cancel, settle) is one piece; its parts are {@link CallHandlers}, {@link WaitQueue},
+ * {@link RunQueue} and {@link Reactor}.
  */
 public final class SyscallExecutor implements ServerExecutor
 {
@@ -68,7 +70,17 @@ public final class SyscallExecutor implements ServerExecutor
     private boolean closed;
 
     /**
-     * @param owners where calls that must wait on an fd go ({@link FdOwners#LOCAL}: all wait here).
+     * @return a factory of syscall executors whose waits go to the fd owners of the server's context
+     *         ({@link ExecutorContext#fdOwners()}).
+     */
+    public static ServerExecutor.Factory factory()
+    {
+        return context -> new SyscallExecutor(context, context.fdOwners());
+    }
+
+    /**
+     * @param owners where calls that must wait on an fd go ({@link FdOwners#LOCAL}: all wait here), instead of
+     *               the context's.
      * @return a factory of syscall executors, for a server.
      */
     public static ServerExecutor.Factory factory(final FdOwners owners)
@@ -221,6 +233,40 @@ public final class SyscallExecutor implements ServerExecutor
     public int inFlight()
     {
         return waitQueue.size() + runQueue.size();
+    }
+
+    /**
+     * @return the reactor's epoll fd: readable when a parked call's fd is ready (or a {@link #wake()} came).
+     */
+    @Override
+    public int pollFd()
+    {
+        return reactor.epollFd();
+    }
+
+    /**
+     * @return now if calls are queued to run, else the earliest deadline of a parked call (it may be one whose call
+     *         has left since: early, never late), or 0 for none.
+     */
+    @Override
+    public long nextDeadline()
+    {
+        if (!runQueue.isEmpty())
+        {
+            final long now = clock.nanoTime();
+            return now == 0 ? 1 : now; // due now; 0 would say "none"
+        }
+        return earliestDeadline == Long.MAX_VALUE ? 0L : earliestDeadline;
+    }
+
+    /**
+     * Fail the calls parked on {@code fd} with EBADF (the bytes a call moved are lost, as when this executor runs the
+     * close) and drop the fd from the reactor, before the holding executor issues its close.
+     */
+    @Override
+    public void fdClosing(final int fd)
+    {
+        failWaitersOn(fd, -Errno.EBADF);
     }
 
     /**

@@ -3,9 +3,11 @@ package io.offload.servers.agent;
 import io.offload.api.Errno;
 import io.offload.api.Syscall;
 import io.offload.servers.executor.FdOwners;
-import io.offload.servers.executor.SyscallExecutor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.MemorySegment;
 
@@ -21,16 +23,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 15, items 1 and 9, one interleaving at a time: a read published to server A waits on a socket that server
  * B owns, so A forwards it to B; its caller cancels it through A (the server it published to) at every point of
  * that journey, with and without a server dying, and with stale handles left in rings. Every call must complete
- * exactly once, and no entry may be left SUBMITTED, RUNNING or WAITING with nobody to finish it.
+ * exactly once, and no entry may be left SUBMITTED, RUNNING or WAITING with nobody to finish it. Each interleaving
+ * runs on both executors (with io_uring, the read goes to the syscall executor fallback, which forwards it).
  */
+@ParameterizedClass
+@EnumSource(ExecutorKind.class)
 class CancelInterleavingsTest
 {
-    private final HandDriven hand = new HandDriven();
+    private final HandDriven hand;
     private SyscallServer a;
     private SyscallServer b;
     private int fd;
     private int peer;
     private MemorySegment buf;
+
+    CancelInterleavingsTest(final ExecutorKind kind)
+    {
+        hand = new HandDriven(kind);
+    }
+
+    @BeforeEach
+    void assumeAvailable()
+    {
+        hand.kind.assumeAvailable();
+    }
 
     @AfterEach
     void close()
@@ -122,7 +138,7 @@ class CancelInterleavingsTest
         a = hand.started();
         final int[] handleBox = {-1};
         final boolean[] injected = {false};
-        b = hand.server(SyscallExecutor.factory(new FdOwners()
+        b = hand.server(hand.kind.factory(new FdOwners()
         {
             @Override
             public boolean isLocal(final int waitFd)
@@ -287,7 +303,7 @@ class CancelInterleavingsTest
     {
         b = hand.started();
         final int[] next = {-1};
-        a = hand.server(SyscallExecutor.factory(new FdOwners()
+        a = hand.server(hand.kind.factory(new FdOwners()
         {
             @Override
             public boolean isLocal(final int waitFd)

@@ -33,7 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class HandDriven implements AutoCloseable
 {
     static final int AF_UNIX = 1;
+    static final long LIVENESS_NANOS = 30_000_000_000L;
 
+    final ExecutorKind kind;
     final Arena arena = Arena.ofShared();
     final EntryPool pool = new EntryPool(64, 256);
     final EntryTable entries = new EntryTable(pool);
@@ -46,6 +48,15 @@ final class HandDriven implements AutoCloseable
 
     HandDriven()
     {
+        this(ExecutorKind.SYSCALLS);
+    }
+
+    /**
+     * @param kind the executor of {@link #started()} servers.
+     */
+    HandDriven(final ExecutorKind kind)
+    {
+        this.kind = kind;
         clock.update(1_000_000_000L);
     }
 
@@ -63,13 +74,35 @@ final class HandDriven implements AutoCloseable
     }
 
     /**
-     * @return a started server with the syscall executor.
+     * @return a started server with this harness's kind of executor.
      */
     SyscallServer started()
     {
-        final SyscallServer server = server(null);
+        final SyscallServer server = server(kind.factory(null));
         server.onStart();
         return server;
+    }
+
+    /**
+     * Run {@code server}'s duty cycle until {@code handle} is DONE. The syscall executor finishes a call that does
+     * not wait in the cycle that picks it up, so for it this is that one cycle, as before; io_uring may complete in a
+     * later cycle (statx and fsync always run in the kernel's workers), so for it the server sleeps in its ring between
+     * cycles, within a liveness bound.
+     */
+    void untilDone(final SyscallServer server, final int handle)
+    {
+        server.doWork();
+        if (kind == ExecutorKind.SYSCALLS)
+        {
+            return;
+        }
+        final long giveUp = System.nanoTime() + LIVENESS_NANOS;
+        while (status(handle) != STATUS_DONE)
+        {
+            assertTrue(System.nanoTime() - giveUp < 0, "handle " + handle + " not done within the liveness bound");
+            server.sleep();
+            server.doWork();
+        }
     }
 
     /**
