@@ -217,7 +217,7 @@ public final class IoUringExecutor implements ServerExecutor
         this.fdKinds = kinds;
         this.cqeHandler = new UringCompletions(serverName, calls, counters, made, kinds);
         this.submission = new UringSubmission(opened, ops, kinds, calls, counters, deadlines, made,
-            context.errorHandler(), cqeHandler, this.options);
+            context.errorHandler(), cqeHandler, this.options, context.fdOwners());
         this.deadlines.submission(submission);
         this.settle = new UringSettle(opened, calls, submission, made, counters, cqeHandler,
             this.options.settleTimeoutNanos());

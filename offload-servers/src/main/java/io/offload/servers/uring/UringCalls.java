@@ -55,6 +55,7 @@ final class UringCalls
     final HandleLists calls;   // FIFO and ADMITTED
     final FdRecords records;
     final HandleLists waits;   // chains (list = record) and sync groups (list = records + group)
+    final HandleLists peers;   // socket calls in the kernel, per fd (list = record)
     byte[] state;
     byte[] marks;
     int[] recordOf;
@@ -84,6 +85,7 @@ final class UringCalls
         this.calls = new HandleLists(2, maxHandles);
         this.records = new FdRecords(maxInFlight + 1);
         this.waits = new HandleLists(records.capacity() + records.groupCapacity(), maxHandles);
+        this.peers = new HandleLists(records.capacity(), maxHandles);
         final int initial = calls.capacity();
         this.state = new byte[initial];
         this.marks = new byte[initial];
@@ -100,6 +102,7 @@ final class UringCalls
         }
         calls.ensure(handle);
         waits.ensure(handle);
+        peers.ensure(handle);
         final int length = calls.capacity();
         final int old = state.length;
         state = Arrays.copyOf(state, length);
@@ -177,6 +180,7 @@ final class UringCalls
         recordOf[handle] = FdRecords.NONE;
         calls.remove(handle);
         waits.remove(handle);
+        peers.remove(handle);
     }
 
     /** @return the waits list of sync group {@code g}. */
