@@ -260,7 +260,7 @@ public final class IoUringExecutor implements ServerExecutor
             return;
         }
         final int kind = submission.route(handle);
-        if (kind == UringOps.FALLBACK)
+        if (kind == UringOps.FALLBACK || kind == UringOps.PEER && !submission.hasPeerRoom())
         {
             cqeHandler.toFallback(handle);
             return;
@@ -377,7 +377,7 @@ public final class IoUringExecutor implements ServerExecutor
     @Override
     public int inFlight()
     {
-        return calls.calls.size(FIFO) + calls.calls.size(ADMITTED) + fallback.inFlight();
+        return calls.calls.size(FIFO) + calls.calls.size(ADMITTED) + fallback.inFlight(); // socket requests too
     }
 
     @Override

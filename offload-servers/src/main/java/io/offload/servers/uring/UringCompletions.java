@@ -142,10 +142,17 @@ final class UringCompletions implements CqeHandler
             return;
         }
         c.callsInKernel--;
-        c.slots--;
         final byte m = c.marks[handle];
         final int r = c.recordOf[handle];
         final boolean peer = c.peers.listOf(handle) != HandleLists.NONE;
+        if (peer)
+        {
+            c.peerRequests--;
+        }
+        else
+        {
+            c.slots--;
+        }
         if ((m & (CANCEL_SENT | PREP_FAILED)) == 0 && !c.stopping && goesOn(handle, res))
         {
             // a non-blocking fd with nothing to move, or a write-all cut short: it goes on in the fallback's

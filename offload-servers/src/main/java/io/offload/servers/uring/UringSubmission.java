@@ -128,6 +128,11 @@ final class UringSubmission
      */
     void submit(final int handle, final int kind)
     {
+        if (kind == UringOps.PEER)
+        {
+            admit(handle, kind); // never in the FIFO: the caller checked hasPeerRoom()
+            return;
+        }
         if (kind == UringOps.SYNC)
         {
             groups.arrived(handle);
@@ -189,6 +194,12 @@ final class UringSubmission
         }
     }
 
+    /** @return whether another socket request may go to the kernel ({@link UringCalls#MAX_PEER_REQUESTS}). */
+    boolean hasPeerRoom()
+    {
+        return c.peerRequests < UringCalls.MAX_PEER_REQUESTS;
+    }
+
     /** The call holds a slot from now on, and is among the admitted. */
     void take(final int handle)
     {
@@ -230,7 +241,8 @@ final class UringSubmission
     }
 
     /**
-     * A socket call goes to the kernel at once (several per fd may be there: a recv and a send, many accepts), listed
+     * A socket call goes to the kernel at once, holding no slot (several per fd may be there: a recv and a send, many
+     * accepts), listed
      * in its fd's record so that a close of the fd finds and cancels it. One that arrives after a close of its fd,
      * EBADF, as a call racing a close does on the syscall executor.
      */
@@ -247,7 +259,9 @@ final class UringSubmission
         {
             r = records.acquire(fd);
         }
-        take(handle);
+        c.peerRequests++; // no slot: among the admitted (deadlines, settle) all the same
+        c.calls.addLast(ADMITTED, handle);
+        deadlines.note(handle);
         c.recordOf[handle] = r;
         c.peers.addLast(r, handle);
         issue(handle);

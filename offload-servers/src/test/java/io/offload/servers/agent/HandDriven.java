@@ -206,6 +206,12 @@ final class HandDriven implements AutoCloseable
         return SyscallDispatcher.execute(capture, Syscall.WRITE.op(), fd, buf.address(), bytes.length, 0, 0, 0);
     }
 
+    /** Forget an fd of {@link #socketPair} or {@link #pipe} that a call made through a server closed. */
+    void closeFdNumberClosedByAServer(final int fd)
+    {
+        fds.remove((Integer)fd);
+    }
+
     void closeFd(final int fd)
     {
         if (fds.remove((Integer)fd))

@@ -62,10 +62,7 @@ class SocketCallsOnExecutorsTest
     void close()
     {
         hand.close(); // stops the servers first: nothing of theirs is in the kernel when the fds close
-        for (final int fd : fds)
-        {
-            SyscallDispatcher.execute(capture, Syscall.CLOSE.op(), fd, 0, 0, 0, 0, 0);
-        }
+        closeTestFds();
     }
 
     /** Cycle {@code server} until {@code handle} is DONE (on io_uring sleeping in its ring between cycles). */
@@ -396,5 +393,96 @@ class SocketCallsOnExecutorsTest
             assertEquals(0, server.executorStats().inKernel());
         }
         assertTrue(hand.errors.isEmpty(), hand.errors.toString());
+    }
+
+    /**
+     * Idle connections (a recv each, no data ever) never hold up the calls behind them: more of them than the io_uring
+     * executor's in-flight bound of file calls (256), and still a file call and another connection's recv complete.
+     */
+    @Test
+    void idleConnectionsNeverHoldUpFileCallsOrOtherConnections()
+    {
+        final int idle = 300;
+        final SyscallServer server = hand.started();
+        final MemorySegment buf = hand.arena.allocate(16);
+        final int[] recvs = new int[idle];
+        for (int i = 0; i < idle; i++)
+        {
+            final int[] pair = socketPair();
+            recvs[i] = hand.submit(server, Syscall.RECVFROM, 0, pair[0], buf.address(), 16, 0, 0, 0);
+            if (i % 8 == 7)
+            {
+                server.doWork();
+            }
+        }
+        hand.cycle(3);
+        final int[] live = socketPair();
+        final MemorySegment liveBuf = hand.arena.allocate(16);
+        final int recv = hand.submit(server, Syscall.RECVFROM, 0, live[0], liveBuf.address(), 16, 0, 0, 0);
+        final int open = hand.submit(server, Syscall.OPENAT, 0, LinuxConstants.AT_FDCWD,
+            hand.arena.allocateFrom("/dev/null").address(), LinuxConstants.O_RDONLY | LinuxConstants.O_CLOEXEC, 0);
+        until(server, open);
+        final long fd = hand.take(open);
+        assertTrue(fd >= 0, "open: " + fd);
+        fds.add((int)fd);
+        assertEquals(3, hand.write(live[1], "hey".getBytes()));
+        until(server, recv);
+        assertEquals(3, hand.take(recv));
+        for (final int r : recvs)
+        {
+            assertNotEquals(STATUS_DONE, hand.status(r), "no data: still waiting");
+        }
+        assertNothingFellBack(server);
+        server.expectStop();
+        server.onClose();
+        for (final int r : recvs)
+        {
+            assertEquals(-Errno.ECANCELED, hand.take(r));
+        }
+    }
+
+    /** A server that stops leaves no fd of its own open: its ring, its eventfd, its fallback's epoll fd. */
+    @Test
+    void aStoppedServerLeavesNoFdOpen() throws Exception
+    {
+        serveAndStop(); // the first round loads what the JVM loads once
+        final long before = openFds();
+        serveAndStop();
+        assertEquals(before, openFds(), "fds open before the server started and after it stopped");
+    }
+
+    private void serveAndStop() throws Exception
+    {
+        final SyscallServer server = hand.started();
+        final int[] tcp = tcpPair(server);
+        final MemorySegment buf = hand.arena.allocate(16);
+        final int recv = hand.submit(server, Syscall.RECVFROM, 0, tcp[1], buf.address(), 16, 0, 0, 0);
+        hand.cycle(3);
+        server.expectStop();
+        server.onClose();
+        assertEquals(-Errno.ECANCELED, hand.take(recv));
+        for (final int fd : tcp)
+        {
+            closedByTheTest(fd);
+            assertEquals(0, direct(Syscall.CLOSE, fd));
+        }
+        closeTestFds();
+    }
+
+    private void closeTestFds()
+    {
+        for (final int fd : fds)
+        {
+            SyscallDispatcher.execute(capture, Syscall.CLOSE.op(), fd, 0, 0, 0, 0, 0);
+        }
+        fds.clear();
+    }
+
+    private static long openFds() throws java.io.IOException
+    {
+        try (var list = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd")))
+        {
+            return list.count();
+        }
     }
 }
