@@ -47,9 +47,10 @@ import static io.offload.servers.uring.UringCalls.KERNEL;
  * where the probe has the opcode ({@link UringOps} lists the argument cases left to the fallback because io_uring would
  * read them differently from the system call); and the socket API's calls that may wait for a peer: accept4, connect,
  * recvfrom, sendto, recvmsg, sendmsg (io_uring polls the socket itself, so they wait in the kernel), and shutdown.
- * A socket request is listed in its fd's record while in the kernel, so that a close of the fd cancels it and is
- * issued after its CQE, as below. Socket calls on an fd another server owns go to the fallback, which forwards a
- * call that must wait to that owner ({@code FdOwners}). Two orderings the system call gives and io_uring does not are kept
+ * A socket request holds no in-flight slot (up to {@code UringCalls.MAX_PEER_REQUESTS}, more wait in the fallback's
+ * reactor) and is listed in its fd's record while in the kernel, so that a close of the fd cancels it and is issued
+ * after its CQE, as below. Socket calls on an fd another server owns go to the fallback, which forwards a call that
+ * must wait to that owner ({@code FdOwners}). Two orderings the system call gives and io_uring does not are kept
  * ({@link UringSubmission}, {@link FdRecords}):
  * <ul>
  *   <li><b>Current position.</b> read(2) and write(2) take the file's {@code f_pos_lock}; io_uring reads and
