@@ -338,7 +338,12 @@ public final class CallHandlers
             }
             return result;
         }
-        // writable: the outcome is in SO_ERROR
+        // made earlier (here, or by an io_uring request that handed it on): wait until writable, then the
+        // outcome is in SO_ERROR
+        if (Poll.poll(c.capture, (int)c.a0, LinuxConstants.EPOLLOUT, 0, c.pollfd) == 0)
+        {
+            return c.blockOn((int)c.a0, LinuxConstants.EPOLLOUT);
+        }
         c.scratch.set(ValueLayout.JAVA_INT, 8, 4);
         final long result = SyscallDispatcher.execute(c.capture, Syscall.GETSOCKOPT.op(), c.a0,
             LinuxConstants.SOL_SOCKET, LinuxConstants.SO_ERROR, c.scratch.address(), c.scratch.address() + 8, 0);

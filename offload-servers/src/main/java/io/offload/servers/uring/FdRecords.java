@@ -6,14 +6,16 @@ import java.util.Arrays;
  * What the io_uring executor keeps per fd while calls on it need ordering, and the sync groups of fsync coalescing:
  * fixed-size tables, for the server thread, allocated once and never on the hot path.
  * <p>
- * A <b>record</b> exists for an fd while any of these is true (each holds an in-flight slot, so there are never more
- * records than slots):
+ * A <b>record</b> exists for an fd while any of these is true (each holds an in-flight slot or is a socket request,
+ * so there are never more records than slots plus {@link UringCalls#MAX_PEER_REQUESTS}):
  * <ul>
  *   <li>a current-position read or write on it is in the kernel ({@link #pos}): io_uring reads and advances
  *       {@code f_pos} without the {@code f_pos_lock} that read(2) takes, so two such requests on one file in the
  *       kernel at once could read (or overwrite) the same bytes; the executor keeps one in the kernel per fd and
  *       queues the next ones behind it (the chain);</li>
  *   <li>a sync group on it is collecting members ({@link #collecting}) or in the kernel ({@link #groupsInKernel});</li>
+ *   <li>socket requests on it are in the kernel (the executor's list of them, {@code UringCalls.peers}): a close
+ *       cancels them and waits for their CQEs;</li>
  *   <li>a close of it waits for those to finish ({@link #closeHandle}).</li>
  * </ul>
  * Records are found by fd through an open-addressing table (linear probing, backward-shift deletion).

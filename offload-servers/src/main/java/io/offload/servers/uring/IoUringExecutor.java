@@ -45,7 +45,12 @@ import static io.offload.servers.uring.UringCalls.KERNEL;
  * read and write ({@code IORING_OP_READ/WRITE} at offset -1: the current position), pread, pwrite, readv, writev,
  * openat, close, statx, fsync, fdatasync ({@code IORING_FSYNC_DATASYNC}), ftruncate, unlinkat, mkdirat, renameat,
  * where the probe has the opcode ({@link UringOps} lists the argument cases left to the fallback because io_uring would
- * read them differently from the system call). Two orderings the system call gives and io_uring does not are kept
+ * read them differently from the system call); and the socket API's calls that may wait for a peer: accept4, connect,
+ * recvfrom, sendto, recvmsg, sendmsg (io_uring polls the socket itself, so they wait in the kernel), and shutdown.
+ * A socket request holds no in-flight slot (up to {@code UringCalls.MAX_PEER_REQUESTS}, more wait in the fallback's
+ * reactor) and is listed in its fd's record while in the kernel, so that a close of the fd cancels it and is issued
+ * after its CQE, as below. Socket calls on an fd another server owns go to the fallback, which forwards a call that
+ * must wait to that owner ({@code FdOwners}). Two orderings the system call gives and io_uring does not are kept
  * ({@link UringSubmission}, {@link FdRecords}):
  * <ul>
  *   <li><b>Current position.</b> read(2) and write(2) take the file's {@code f_pos_lock}; io_uring reads and
@@ -217,7 +222,7 @@ public final class IoUringExecutor implements ServerExecutor
         this.fdKinds = kinds;
         this.cqeHandler = new UringCompletions(serverName, calls, counters, made, kinds);
         this.submission = new UringSubmission(opened, ops, kinds, calls, counters, deadlines, made,
-            context.errorHandler(), cqeHandler, this.options);
+            context.errorHandler(), cqeHandler, this.options, context.fdOwners());
         this.deadlines.submission(submission);
         this.settle = new UringSettle(opened, calls, submission, made, counters, cqeHandler,
             this.options.settleTimeoutNanos());
@@ -256,7 +261,7 @@ public final class IoUringExecutor implements ServerExecutor
             return;
         }
         final int kind = submission.route(handle);
-        if (kind == UringOps.FALLBACK)
+        if (kind == UringOps.FALLBACK || kind == UringOps.PEER && !submission.hasPeerRoom())
         {
             cqeHandler.toFallback(handle);
             return;
@@ -373,7 +378,7 @@ public final class IoUringExecutor implements ServerExecutor
     @Override
     public int inFlight()
     {
-        return calls.calls.size(FIFO) + calls.calls.size(ADMITTED) + fallback.inFlight();
+        return calls.calls.size(FIFO) + calls.calls.size(ADMITTED) + fallback.inFlight(); // socket requests too
     }
 
     @Override

@@ -47,6 +47,15 @@ final class UringCalls
     static final byte POSITION = 16;       // it is its fd's current-position call
     static final byte PREP_FAILED = 32;    // preparing its SQE threw: a NOP went instead, and it ends with EIO
 
+    /**
+     * Socket requests in the kernel at most, apart from the in-flight bound of file calls: a socket call may wait for
+     * its peer for ever (an idle keep-alive connection's recv), so socket calls never take the slots that file calls
+     * need, and never wait in the FIFO behind file calls (or behind each other, which could leave a connection's recv
+     * queued while its data is there). Past this many, a socket call waits in the fallback's reactor, as on the
+     * syscall executor, where the number of waiting calls has no bound but the pool's.
+     */
+    static final int MAX_PEER_REQUESTS = 1024;
+
     // the lists of calls
     static final int FIFO = 0;
     static final int ADMITTED = 1;
@@ -55,11 +64,13 @@ final class UringCalls
     final HandleLists calls;   // FIFO and ADMITTED
     final FdRecords records;
     final HandleLists waits;   // chains (list = record) and sync groups (list = records + group)
+    final HandleLists peers;   // socket calls in the kernel, per fd (list = record)
     byte[] state;
     byte[] marks;
     int[] recordOf;
 
     int slots;            // in-flight slots held: requests in the kernel and calls admitted behind them
+    int peerRequests;     // socket requests in the kernel (they hold no slot: MAX_PEER_REQUESTS)
     int callsInKernel;
     int groupsInKernel;
     boolean stopping;     // settleAll has begun: nothing new runs
@@ -82,8 +93,9 @@ final class UringCalls
         this.completions = completions;
         this.counters = counters;
         this.calls = new HandleLists(2, maxHandles);
-        this.records = new FdRecords(maxInFlight + 1);
+        this.records = new FdRecords(maxInFlight + 1 + MAX_PEER_REQUESTS); // one per slot, and per socket request
         this.waits = new HandleLists(records.capacity() + records.groupCapacity(), maxHandles);
+        this.peers = new HandleLists(records.capacity(), maxHandles);
         final int initial = calls.capacity();
         this.state = new byte[initial];
         this.marks = new byte[initial];
@@ -100,6 +112,7 @@ final class UringCalls
         }
         calls.ensure(handle);
         waits.ensure(handle);
+        peers.ensure(handle);
         final int length = calls.capacity();
         final int old = state.length;
         state = Arrays.copyOf(state, length);
@@ -177,6 +190,7 @@ final class UringCalls
         recordOf[handle] = FdRecords.NONE;
         calls.remove(handle);
         waits.remove(handle);
+        peers.remove(handle);
     }
 
     /** @return the waits list of sync group {@code g}. */

@@ -142,20 +142,35 @@ final class UringCompletions implements CqeHandler
             return;
         }
         c.callsInKernel--;
-        c.slots--;
         final byte m = c.marks[handle];
         final int r = c.recordOf[handle];
+        final boolean peer = c.peers.listOf(handle) != HandleLists.NONE;
+        if (peer)
+        {
+            c.peerRequests--;
+        }
+        else
+        {
+            c.slots--;
+        }
         if ((m & (CANCEL_SENT | PREP_FAILED)) == 0 && !c.stopping && goesOn(handle, res))
         {
             // a non-blocking fd with nothing to move, or a write-all cut short: it goes on in the fallback's
             // reactor with its progress, as on the syscall executor
             c.calls.remove(handle);
+            c.peers.remove(handle);
             c.marks[handle] = 0;
             c.recordOf[handle] = FdRecords.NONE;
             if (res > 0)
             {
                 entry.getAndOrFlags(handle, FLAG_RESUME); // the fallback starts it from its progress
                 entry.spResult(handle, res);
+            }
+            else if (res != -Errno.EAGAIN && UringOps.isConnect(entry.lpOp(handle)))
+            {
+                // made, not finished: the fallback waits for writable, then reads SO_ERROR (progress 1)
+                entry.getAndOrFlags(handle, FLAG_RESUME);
+                entry.spResult(handle, 1L);
             }
             toFallback(handle);
         }
@@ -167,6 +182,10 @@ final class UringCompletions implements CqeHandler
         if ((m & POSITION) != 0)
         {
             submission.releasePosition(r);
+        }
+        else if (peer)
+        {
+            submission.closeIfIdle(r); // the last socket call of a closing fd lets its close go
         }
     }
 
@@ -184,13 +203,25 @@ final class UringCompletions implements CqeHandler
         }
     }
 
-    /** @return whether a call's CQE leaves it unfinished: EAGAIN of a read or write, a short write(2). */
+    /**
+     * @return whether a call's CQE leaves it unfinished: EAGAIN of a read, write or socket call (a caller's
+     *         MSG_DONTWAIT; io_uring itself waits for a socket), a short write(2) or send, an accept4 whose peer
+     *         reset first, a connect an io-wq worker made non-blocking.
+     */
     private boolean goesOn(final int handle, final int res)
     {
         final int op = entry.lpOp(handle);
         if (res == -Errno.EAGAIN)
         {
             return UringOps.mayWouldBlock(op);
+        }
+        if (res == -Errno.ECONNABORTED)
+        {
+            return UringOps.isAccept(op); // the syscall executor's accept tries again
+        }
+        if (res == -Errno.EINPROGRESS || res == -Errno.EALREADY)
+        {
+            return UringOps.isConnect(op);
         }
         return res > 0 && UringOps.isWriteAll(op) && res < entry.lpArg(handle, 2);
     }
@@ -203,7 +234,7 @@ final class UringCompletions implements CqeHandler
     private long errorOf(final byte m, final int res)
     {
         final boolean interrupted = res == -Errno.EINTR || isRestart(res);
-        if ((m & ERR_MASK) != 0 && (res == -Errno.ECANCELED || interrupted || (c.stopping && res == -Errno.EAGAIN)))
+        if ((m & ERR_MASK) != 0 && (res == -Errno.ECANCELED || interrupted || res == -Errno.EAGAIN))
         {
             if ((m & ERR_TIMEDOUT) != 0)
             {

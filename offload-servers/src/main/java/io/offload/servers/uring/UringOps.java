@@ -4,16 +4,27 @@ import io.offload.api.Syscall;
 
 import java.util.Set;
 
+import static io.offload.api.LinuxConstants.MSG_NOSIGNAL;
+import static io.offload.api.LinuxConstants.MSG_WAITALL;
 import static io.offload.api.LinuxConstants.O_NONBLOCK;
+import static io.offload.api.LinuxConstants.SOCK_CLOEXEC;
+import static io.offload.api.LinuxConstants.SOCK_NONBLOCK;
 import static io.offload.servers.uring.IoUringConstants.IORING_FSYNC_DATASYNC;
+import static io.offload.servers.uring.IoUringConstants.IORING_OP_ACCEPT;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_CLOSE;
+import static io.offload.servers.uring.IoUringConstants.IORING_OP_CONNECT;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_FSYNC;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_FTRUNCATE;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_MKDIRAT;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_OPENAT;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_READ;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_READV;
+import static io.offload.servers.uring.IoUringConstants.IORING_OP_RECV;
+import static io.offload.servers.uring.IoUringConstants.IORING_OP_RECVMSG;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_RENAMEAT;
+import static io.offload.servers.uring.IoUringConstants.IORING_OP_SEND;
+import static io.offload.servers.uring.IoUringConstants.IORING_OP_SENDMSG;
+import static io.offload.servers.uring.IoUringConstants.IORING_OP_SHUTDOWN;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_STATX;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_UNLINKAT;
 import static io.offload.servers.uring.IoUringConstants.IORING_OP_WRITE;
@@ -30,8 +41,19 @@ import static io.offload.servers.uring.IoUringConstants.IOSQE_ASYNC;
  *       current position";</li>
  *   <li>read/write with a count that is negative as a {@code long} (a huge {@code size_t}), readv/writev with a
  *       negative {@code int} count: the SQE's length field is unsigned 32 bits; the syscall's answer is the one
- *       wanted.</li>
+ *       wanted; the same for recvfrom/sendto;</li>
+ *   <li>recvfrom with a source address or {@code MSG_WAITALL}, sendto with a destination address:
+ *       {@code IORING_OP_RECV/SEND} carry neither an address nor the syscall executor's read-until-full loop (the
+ *       socket API passes neither);</li>
  * </ul>
+ * Socket calls ({@link #PEER}): accept4 ({@code IORING_OP_ACCEPT}, with {@code SOCK_NONBLOCK | SOCK_CLOEXEC} added
+ * as the syscall executor adds them), connect, recvfrom ({@code IORING_OP_RECV}), sendto ({@code IORING_OP_SEND}, with
+ * {@code MSG_NOSIGNAL}), recvmsg, sendmsg ({@code MSG_NOSIGNAL}). They go to the kernel without
+ * {@code MSG_DONTWAIT}: on a socket with nothing to read (or no room) io_uring arms its own poll and retries when it is
+ * ready, whatever the socket's {@code O_NONBLOCK}, so the call waits in the kernel, not in a reactor. shutdown is
+ * {@link #PLAIN}: it never waits. socket, bind, listen, the socket options and names, and sendfile stay on the
+ * fallback (they never wait, or, sendfile, have no io_uring op: a splice through a pipe would be two requests and a
+ * pipe per call, for a call the demo makes once per response).
  * Counts above {@code Integer.MAX_VALUE} are passed as {@code Integer.MAX_VALUE}: the kernel caps a read or write
  * at {@code MAX_RW_COUNT} (2 GiB less a page) either way. Two differences depend on the fd, which the executor
  * checks ({@link FdKinds}): io_uring ignores the offset of pread/pwrite on a stream (pipe, socket) where the system
@@ -50,6 +72,11 @@ final class UringOps
     static final int SYNC = 3;
     /** close: waits for the fd's ordered calls, cancels a current-position call that waits on a peer. */
     static final int CLOSE = 4;
+    /**
+     * A socket call that may wait for its peer (accept4, connect, recvfrom, sendto, recvmsg, sendmsg): kept in its
+     * fd's record while in the kernel, so that a close of the fd cancels it first ({@link FdRecords}).
+     */
+    static final int PEER = 5;
 
     private static final int READ = Syscall.READ.op();
     private static final int WRITE = Syscall.WRITE.op();
@@ -66,6 +93,14 @@ final class UringOps
     private static final int UNLINKAT = Syscall.UNLINKAT.op();
     private static final int MKDIRAT = Syscall.MKDIRAT.op();
     private static final int RENAMEAT = Syscall.RENAMEAT.op();
+    private static final int ACCEPT4 = Syscall.ACCEPT4.op();
+    private static final int CONNECT = Syscall.CONNECT.op();
+    private static final int RECVFROM = Syscall.RECVFROM.op();
+    private static final int SENDTO = Syscall.SENDTO.op();
+    private static final int RECVMSG = Syscall.RECVMSG.op();
+    private static final int SENDMSG = Syscall.SENDMSG.op();
+    private static final int SHUTDOWN = Syscall.SHUTDOWN.op();
+    private static final int NONBLOCK_CLOEXEC = SOCK_NONBLOCK | SOCK_CLOEXEC;
 
     private final boolean[] supported = new boolean[Syscall.count()];
 
@@ -102,6 +137,13 @@ final class UringOps
             case UNLINKAT -> IORING_OP_UNLINKAT;
             case MKDIRAT -> IORING_OP_MKDIRAT;
             case RENAMEAT -> IORING_OP_RENAMEAT;
+            case ACCEPT4 -> IORING_OP_ACCEPT;
+            case CONNECT -> IORING_OP_CONNECT;
+            case RECVFROM -> IORING_OP_RECV;
+            case SENDTO -> IORING_OP_SEND;
+            case RECVMSG -> IORING_OP_RECVMSG;
+            case SENDMSG -> IORING_OP_SENDMSG;
+            case SHUTDOWN -> IORING_OP_SHUTDOWN;
             default -> -1;
         };
     }
@@ -118,15 +160,33 @@ final class UringOps
     /**
      * @param op         the entry's op.
      * @param a2         its third argument (count).
-     * @param a3         its fourth argument (offset of pread/pwrite).
+     * @param a3         its fourth argument (offset of pread/pwrite, flags of recvfrom/sendto).
+     * @param a4         its fifth argument (address of recvfrom/sendto).
      * @param coalescing whether syncs are coalesced.
-     * @return {@link #FALLBACK}, {@link #PLAIN}, {@link #CURRENT_POSITION}, {@link #SYNC} or {@link #CLOSE}.
+     * @return {@link #FALLBACK}, {@link #PLAIN}, {@link #CURRENT_POSITION}, {@link #SYNC}, {@link #CLOSE} or
+     *         {@link #PEER}.
      */
-    int kind(final int op, final long a2, final long a3, final boolean coalescing)
+    int kind(final int op, final long a2, final long a3, final long a4, final boolean coalescing)
     {
         if (!isSupported(op))
         {
             return FALLBACK;
+        }
+        if (op == RECVFROM)
+        {
+            return a2 < 0 || a4 != 0 || (a3 & MSG_WAITALL) != 0 ? FALLBACK : PEER;
+        }
+        if (op == SENDTO)
+        {
+            return a2 < 0 || a4 != 0 ? FALLBACK : PEER;
+        }
+        if (op == CONNECT)
+        {
+            return (int)a2 < 0 ? FALLBACK : PEER; // the SQE's length is unsigned: the syscall's EINVAL is wanted
+        }
+        if (op == ACCEPT4 || op == RECVMSG || op == SENDMSG)
+        {
+            return PEER;
         }
         if (op == READ || op == WRITE)
         {
@@ -159,7 +219,36 @@ final class UringOps
      */
     static boolean mayWouldBlock(final int op)
     {
-        return op == READ || op == WRITE || op == READV || op == WRITEV;
+        return op == READ || op == WRITE || op == READV || op == WRITEV || isPeer(op);
+    }
+
+    /**
+     * @param op an entry's op.
+     * @return whether it is a socket call that may wait for a peer ({@link #PEER} when io_uring makes it).
+     */
+    static boolean isPeer(final int op)
+    {
+        return op == ACCEPT4 || op == CONNECT || op == RECVFROM || op == SENDTO || op == RECVMSG || op == SENDMSG;
+    }
+
+    /**
+     * @param op an entry's op.
+     * @return whether it is connect: a CQE of EINPROGRESS or EALREADY (a non-blocking connect made by an io-wq
+     *         worker) means "not yet", and the fallback waits for it with the connect already made.
+     */
+    static boolean isConnect(final int op)
+    {
+        return op == CONNECT;
+    }
+
+    /**
+     * @param op an entry's op.
+     * @return whether it is accept4: a CQE of ECONNABORTED (the peer reset before it was accepted) means "try
+     *         again", as the syscall executor's accept does.
+     */
+    static boolean isAccept(final int op)
+    {
+        return op == ACCEPT4;
     }
 
     /**
@@ -196,7 +285,7 @@ final class UringOps
      */
     static boolean isWriteAll(final int op)
     {
-        return op == WRITE;
+        return op == WRITE || op == SENDTO;
     }
 
     /**
@@ -288,6 +377,34 @@ final class UringOps
         else if (op == RENAMEAT)
         {
             sqe.prepRenameat(fd, a1, (int)a2, a3, 0);
+        }
+        else if (op == RECVFROM) // fd, buffer, length, flags (no address: kind() said so)
+        {
+            sqe.prepRecv(fd, a1, count(a2), (int)a3);
+        }
+        else if (op == SENDTO)
+        {
+            sqe.prepSend(fd, a1, count(a2), (int)a3 | MSG_NOSIGNAL); // EPIPE rather than SIGPIPE, as the syscall's
+        }
+        else if (op == RECVMSG) // fd, msghdr, flags
+        {
+            sqe.prepRecvmsg(fd, a1, (int)a2);
+        }
+        else if (op == SENDMSG)
+        {
+            sqe.prepSendmsg(fd, a1, (int)a2 | MSG_NOSIGNAL);
+        }
+        else if (op == ACCEPT4) // fd, address, address length, flags
+        {
+            sqe.prepAccept(fd, a1, a2, (int)a3 | NONBLOCK_CLOEXEC);
+        }
+        else if (op == CONNECT) // fd, address, length
+        {
+            sqe.prepConnect(fd, a1, (int)a2);
+        }
+        else if (op == SHUTDOWN)
+        {
+            sqe.prepShutdown(fd, (int)a1);
         }
         else
         {

@@ -2,6 +2,7 @@ package io.offload.servers.uring;
 
 import io.offload.api.Errno;
 import io.offload.rings.SyscallEntry;
+import io.offload.servers.executor.FdOwners;
 import io.offload.servers.executor.ServerExecutor;
 import org.agrona.ErrorHandler;
 
@@ -52,13 +53,16 @@ final class UringSubmission
     private final int maxInFlight;
     private final boolean coalescing;
     private final UringSyncGroups groups;
+    private final FdOwners fdOwners;
     boolean holdCloses;   // settleAll: a close whose fd became idle waits until after the cancel-all
 
     UringSubmission(
         final IoUring ring, final UringOps ops, final FdKinds fdKinds, final UringCalls calls,
         final UringCounters counters, final UringDeadlines deadlines, final ServerExecutor fallback,
-        final ErrorHandler errorHandler, final CqeHandler cqeHandler, final IoUringExecutorOptions options)
+        final ErrorHandler errorHandler, final CqeHandler cqeHandler, final IoUringExecutorOptions options,
+        final FdOwners fdOwners)
     {
+        this.fdOwners = fdOwners;
         this.ring = ring;
         this.ops = ops;
         this.fdKinds = fdKinds;
@@ -86,14 +90,17 @@ final class UringSubmission
     /** @return the call's kind ({@link UringOps#kind}). */
     int kindOf(final int handle)
     {
-        return ops.kind(entry.lpOp(handle), entry.lpArg(handle, 2), entry.lpArg(handle, 3), coalescing);
+        return ops.kind(entry.lpOp(handle), entry.lpArg(handle, 2), entry.lpArg(handle, 3), entry.lpArg(handle, 4),
+            coalescing);
     }
 
     /**
      * @return the kind of a call just started, or {@link UringOps#FALLBACK} if the fallback runs it: it has no
      *         io_uring request; or it reads or writes an fd that can wait for a peer ({@link FdKinds}), at its
      *         current position (the reactor waits for it, as on the syscall executor) or at an offset (io_uring
-     *         would ignore the offset of a stream, where pread(2) says ESPIPE).
+     *         would ignore the offset of a stream, where pread(2) says ESPIPE); or it is a socket call on an fd
+     *         another server owns ({@link FdOwners}): the fallback forwards it there if it must wait, as today, so
+     *         that an fd's waiters and its close meet in one server.
      */
     int route(final int handle)
     {
@@ -107,6 +114,10 @@ final class UringSubmission
             }
             return kind;
         }
+        if (kind == UringOps.PEER)
+        {
+            return fdOwners.isLocal((int)entry.lpArg(handle, 0)) ? kind : UringOps.FALLBACK;
+        }
         return (kind == UringOps.CURRENT_POSITION && peerFdsInReactor || UringOps.isPositioned(op)) &&
             fdKinds.mayWaitForPeer((int)entry.lpArg(handle, 0)) ? UringOps.FALLBACK : kind;
     }
@@ -117,6 +128,11 @@ final class UringSubmission
      */
     void submit(final int handle, final int kind)
     {
+        if (kind == UringOps.PEER)
+        {
+            admit(handle, kind); // never in the FIFO: the caller checked hasPeerRoom()
+            return;
+        }
         if (kind == UringOps.SYNC)
         {
             groups.arrived(handle);
@@ -173,8 +189,15 @@ final class UringSubmission
             case UringOps.CURRENT_POSITION -> admitCurrentPosition(handle);
             case UringOps.SYNC -> groups.admit(handle);
             case UringOps.CLOSE -> admitClose(handle);
+            case UringOps.PEER -> admitPeer(handle);
             default -> throw new IllegalStateException("kind " + kind + " of handle " + handle + " is not admitted");
         }
+    }
+
+    /** @return whether another socket request may go to the kernel ({@link UringCalls#MAX_PEER_REQUESTS}). */
+    boolean hasPeerRoom()
+    {
+        return c.peerRequests < UringCalls.MAX_PEER_REQUESTS;
     }
 
     /** The call holds a slot from now on, and is among the admitted. */
@@ -217,6 +240,33 @@ final class UringSubmission
         }
     }
 
+    /**
+     * A socket call goes to the kernel at once, holding no slot (several per fd may be there: a recv and a send, many
+     * accepts), listed
+     * in its fd's record so that a close of the fd finds and cancels it. One that arrives after a close of its fd,
+     * EBADF, as a call racing a close does on the syscall executor.
+     */
+    private void admitPeer(final int handle)
+    {
+        final int fd = (int)entry.lpArg(handle, 0);
+        int r = records.find(fd);
+        if (r != FdRecords.NONE && records.isClosing(r))
+        {
+            c.finish(handle, -Errno.EBADF);
+            return;
+        }
+        if (r == FdRecords.NONE)
+        {
+            r = records.acquire(fd);
+        }
+        c.peerRequests++; // no slot: among the admitted (deadlines, settle) all the same
+        c.calls.addLast(ADMITTED, handle);
+        deadlines.note(handle);
+        c.recordOf[handle] = r;
+        c.peers.addLast(r, handle);
+        issue(handle);
+    }
+
     private void admitClose(final int handle)
     {
         final int fd = (int)entry.lpArg(handle, 0);
@@ -245,6 +295,13 @@ final class UringSubmission
         if (p != FdRecords.NONE)
         {
             sendCancel(p, UringCalls.ERR_BADF); // may wait on a pipe's peer forever: its bytes, or EBADF
+        }
+        // socket calls in the kernel hold the file, so closing the number would not end them: each is cancelled and
+        // ends on its own CQE with what it moved, or EBADF, as the syscall executor ends the waiters of a closed fd;
+        // the close is issued after the last of them (closeIfIdle)
+        for (int h = c.peers.first(r); h != HandleLists.NONE; h = c.peers.next(h))
+        {
+            sendCancel(h, UringCalls.ERR_BADF);
         }
         int w;
         while ((w = waits.pollFirst(r)) != HandleLists.NONE)
@@ -390,8 +447,8 @@ final class UringSubmission
     /** Forget a record nothing refers to; first issue the close that waited for that. */
     void closeIfIdle(final int r)
     {
-        if (records.pos(r) != FdRecords.NONE || !waits.isEmpty(r) || records.collecting(r) != FdRecords.NONE ||
-            records.groupsInKernel(r) != 0)
+        if (records.pos(r) != FdRecords.NONE || !waits.isEmpty(r) || !c.peers.isEmpty(r) ||
+            records.collecting(r) != FdRecords.NONE || records.groupsInKernel(r) != 0)
         {
             return;
         }

@@ -37,9 +37,9 @@ final class HandDriven implements AutoCloseable
 
     final ExecutorKind kind;
     final Arena arena = Arena.ofShared();
-    final EntryPool pool = new EntryPool(64, 256);
-    final EntryTable entries = new EntryTable(pool);
-    final SyscallEntry entry = entries.entry();
+    final EntryPool pool;
+    final EntryTable entries;
+    final SyscallEntry entry;
     final CachedNanoClock clock = new CachedNanoClock();
     final List<Throwable> errors = new ArrayList<>();
     final MemorySegment capture = LibC.allocateCaptureState(arena);
@@ -56,7 +56,19 @@ final class HandDriven implements AutoCloseable
      */
     HandDriven(final ExecutorKind kind)
     {
+        this(kind, 256);
+    }
+
+    /**
+     * @param kind       the executor of {@link #started()} servers.
+     * @param maxEntries calls in flight at most (a multiple of 64).
+     */
+    HandDriven(final ExecutorKind kind, final int maxEntries)
+    {
         this.kind = kind;
+        this.pool = new EntryPool(64, maxEntries);
+        this.entries = new EntryTable(pool);
+        this.entry = entries.entry();
         clock.update(1_000_000_000L);
     }
 
@@ -192,6 +204,12 @@ final class HandDriven implements AutoCloseable
         final MemorySegment buf = arena.allocate(Math.max(1, bytes.length));
         MemorySegment.copy(bytes, 0, buf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
         return SyscallDispatcher.execute(capture, Syscall.WRITE.op(), fd, buf.address(), bytes.length, 0, 0, 0);
+    }
+
+    /** Forget an fd of {@link #socketPair} or {@link #pipe} that a call made through a server closed. */
+    void closeFdNumberClosedByAServer(final int fd)
+    {
+        fds.remove((Integer)fd);
     }
 
     void closeFd(final int fd)

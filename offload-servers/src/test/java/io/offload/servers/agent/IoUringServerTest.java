@@ -317,4 +317,50 @@ class IoUringServerTest
         assertEquals(1, a.executorStats().fallbackCalls());
         assertEquals(1, b.executorStats().fallbackCalls(), "a forwarded call waits on a peer: the reactor's");
     }
+
+    @Test
+    void aDeadlineOfARecvInTheKernelEndsItWithEtimedoutOnlyOnItsOwnCqeAfterTheCancel()
+    {
+        final SyscallServer server = server();
+        final IoUringExecutor executor = executors.get(0);
+        final int[] pair = hand.socketPair();
+        final long deadline = hand.clock.nanoTime() + 5_000_000L;
+        final int recv = hand.submit(server, Syscall.RECVFROM, deadline, pair[0], hand.arena.allocate(16).address(),
+            16, 0, 0, 0);
+        server.doWork();
+        assertEquals(STATUS_RUNNING, hand.status(recv), "in the kernel");
+        assertEquals(1, executor.inKernel());
+        assertEquals(0, server.executorStats().fallbackCalls(), "not in the fallback's reactor");
+        hand.clock.update(deadline);
+        server.doWork();
+        assertEquals(1, executor.cancelsSent(), "past its deadline: an ASYNC_CANCEL");
+        cycleUntilDone(server, recv);
+        assertEquals(-Errno.ETIMEDOUT, hand.take(recv));
+        assertEquals(1, completions.size());
+        assertEquals(0, completions.get(0)[2], "completed after its own CQE left the kernel");
+    }
+
+    @Test
+    void aCloseOfASocketWithARecvAndAnAcceptInTheKernelEndsThemWithEbadfBeforeTheCloseIsIssued()
+    {
+        final SyscallServer server = server();
+        final IoUringExecutor executor = executors.get(0);
+        final int[] pair = hand.socketPair();
+        final int recv = hand.submit(server, Syscall.RECVFROM, 0, pair[0], hand.arena.allocate(16).address(), 16, 0,
+            0, 0);
+        final int second = hand.submit(server, Syscall.RECVFROM, 0, pair[0], hand.arena.allocate(16).address(), 16,
+            0, 0, 0);
+        server.doWork();
+        assertEquals(2, executor.inKernel());
+        final int close = hand.submit(server, Syscall.CLOSE, 0, pair[0]);
+        cycleUntilDone(server, close);
+        assertEquals(0, hand.take(close));
+        assertEquals(-Errno.EBADF, hand.take(recv));
+        assertEquals(-Errno.EBADF, hand.take(second));
+        assertEquals(2, executor.cancelsSent());
+        assertEquals(3, completions.size());
+        assertEquals(close, completions.get(2)[0], "the close completes last: it was issued after the recvs' CQEs");
+        hand.closeFdNumberClosedByAServer(pair[0]);
+        assertTrue(hand.errors.isEmpty(), hand.errors.toString());
+    }
 }
