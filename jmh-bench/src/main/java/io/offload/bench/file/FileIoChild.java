@@ -258,8 +258,12 @@ final class FileIoChild
         @Override
         public OpFactory wal(final Path dir, final String prefix, final boolean shared) throws IOException
         {
+            if (shared)
+            {
+                Files.deleteIfExists(dir.resolve(prefix + ".log")); // APPEND and TRUNCATE_EXISTING do not go together
+            }
             final FileChannel sharedLog = shared ? open(dir.resolve(prefix + ".log"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.APPEND) : null;
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND) : null;
             return (thread, arena) ->
             {
                 final ByteBuffer record = ByteBuffer.allocateDirect(BLOCK);

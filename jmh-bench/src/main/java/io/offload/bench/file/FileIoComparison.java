@@ -41,8 +41,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FileIoComparison
 {
-    /** The io_uring executor's default bound on requests in the kernel per server (its maxInFlight). */
-    static final int URING_MAX_IN_FLIGHT = 256;
+    /**
+     * The io_uring executor's bound on requests in the kernel per server: its setting
+     * {@code offload.uring.maxInFlight} when given to this JVM (it is passed on to the children), else its default.
+     */
+    static final int URING_MAX_IN_FLIGHT = Integer.getInteger("offload.uring.maxInFlight", 256);
     static final List<String> ENGINES = List.of("jdk", "syscalls", "io_uring", "fio");
     static final List<String> MODES = List.of("warm", "cold", "wal");
 
@@ -383,7 +386,7 @@ public final class FileIoComparison
             "run after a %d s JIT warm-up on a small file; fio: `--rw=randread --bs=4k --ioengine=io_uring " +
             "--iodepth=%d --direct=0`, one job (iodepth %s).%n", o.threads(), o.size() >> 20, o.file(),
             o.seconds(), o.warmup(), o.iodepth(), o.fioIodepth() > 0 ? "given with --fio-iodepth" :
-            "= min(virtual threads, 256, the io_uring executor's default maxInFlight)");
+            "= min(virtual threads, the io_uring executor's maxInFlight " + URING_MAX_IN_FLIGHT + ")");
         w.printf("- cold: %s; warm: the file read once first.%n", root ? "`sync; echo 3 > /proc/sys/vm/drop_caches` " +
             "(root) before each run" : "NOT root, so `posix_fadvise(POSIX_FADV_DONTNEED)` on the file before each " +
             "run (drops its clean pages only)");
