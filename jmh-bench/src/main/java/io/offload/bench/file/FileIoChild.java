@@ -438,8 +438,11 @@ final class FileIoChild
         {
             try
             {
+                final RuntimeStats stats = runtime.stats();
                 System.out.println();
-                System.out.print(runtime.stats().toTable());
+                System.out.print(stats.toTable());
+                System.out.println();
+                System.out.print(stats.toMarkdown()); // with the phases when recording is on (-Doffload.phases=1/64)
             }
             finally
             {

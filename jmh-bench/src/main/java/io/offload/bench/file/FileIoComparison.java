@@ -384,7 +384,8 @@ public final class FileIoComparison
             machine(o));
         w.printf("- reads: %d virtual threads, random aligned 4 KiB reads of the first %d MiB of `%s`, %d s per " +
             "run after a %d s JIT warm-up on a small file; fio: `--rw=randread --bs=4k --ioengine=io_uring " +
-            "--iodepth=%d --direct=0`, one job (iodepth %s).%n", o.threads(), o.size() >> 20, o.file(),
+            "--iodepth=%d --direct=0 --fadvise_hint=0`, one job (iodepth %s; no random-access hint, so the kernel's " +
+            "readahead applies to fio as to the JVMs, which give none).%n", o.threads(), o.size() >> 20, o.file(),
             o.seconds(), o.warmup(), o.iodepth(), o.fioIodepth() > 0 ? "given with --fio-iodepth" :
             "= min(virtual threads, the io_uring executor's maxInFlight " + URING_MAX_IN_FLIGHT + ")");
         w.printf("- cold: %s; warm: the file read once first.%n", root ? "`sync; echo 3 > /proc/sys/vm/drop_caches` " +
@@ -426,7 +427,7 @@ public final class FileIoComparison
         target(w, results, "warm", "io_uring", "jdk", 0.95, "warm reads, IO_URING >= 0.95x JDK");
         target(w, results, "wal", "io_uring", "jdk", 2.0, "WAL, IO_URING >= 2x JDK syncs/s");
         w.printf("%n(FLYOUT p50 <= 5 us is read from the phases: add `--jvm-arg -Doffload.phases=1/64`, then see the " +
-            "stats table in the IO_URING logs.)%n%nPer run:%n%n");
+            "phase tables in the IO_URING logs.)%n%nPer run:%n%n");
         for (final Map.Entry<String, Map<String, Result>> e : results.entrySet())
         {
             for (final Result r : e.getValue().values())
