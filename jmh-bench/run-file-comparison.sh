@@ -5,7 +5,7 @@
 # jmh-bench/results/file-<UTC date>/ (summary.md, output.txt, machine.txt, one log per JVM, fio's JSON).
 #
 #   jmh-bench/run-file-comparison.sh [--size 4g] [--seconds 10] [--warmup 2] [--threads 256] [--wal-threads 64]
-#       [--wal-files per-thread|shared] [--modes warm,cold,wal] [--engines jdk,syscalls,io_uring,fio]
+#       [--wal-files per-thread|shared] [--readahead on|off] [--modes warm,cold,wal] [--engines jdk,syscalls,io_uring,fio]
 #       [--fio-iodepth 256] [--dir jmh-bench/target/file-io] [--jvm-arg -Doffload.phases=1/64]...
 #
 # Defaults: a 4 GiB file (written once under jmh-bench/target/file-io/, kept for later runs), 10 s per run after a

@@ -63,8 +63,11 @@ final class FileIoChild
     /** The I/O of one engine. */
     interface Engine extends AutoCloseable
     {
-        /** @return a thread's reads of the file's first {@code size} bytes, random aligned 4 KiB blocks. */
-        OpFactory reads(Path file, long size) throws Exception;
+        /**
+         * @return a thread's reads of the file's first {@code size} bytes, random aligned 4 KiB blocks; with
+         *         {@code readahead} false the fd is advised POSIX_FADV_RANDOM first.
+         */
+        OpFactory reads(Path file, long size, boolean readahead) throws Exception;
 
         /** @return a thread's WAL records: 4 KiB appended to its own file (or the shared one), then fdatasync. */
         OpFactory wal(Path dir, String prefix, boolean shared) throws Exception;
@@ -86,9 +89,9 @@ final class FileIoChild
         final String mode = o.modes().getFirst();
         final String engineName = o.engines().getFirst();
         final int threads = wal ? o.walThreads() : o.threads();
-        System.out.printf("child: engine %s, mode %s, %d virtual threads, %d s (+%d s warm-up), java %s, offload" +
-            ".executor=%s%n", engineName, mode, threads, o.seconds(), o.warmup(), Runtime.version(),
-            System.getProperty("offload.executor", "(unset)"));
+        System.out.printf("child: engine %s, mode %s, %d virtual threads, %d s (+%d s warm-up), readahead %s, " +
+            "java %s, offload.executor=%s%n", engineName, mode, threads, o.seconds(), o.warmup(), o.readahead() ? "on" :
+            "off (POSIX_FADV_RANDOM)", Runtime.version(), System.getProperty("offload.executor", "(unset)"));
         try (Engine engine = engineName.equals("jdk") ? new Jdk() : new Offload())
         {
             final Path warmupFile = o.dir().resolve("warmup.bin");
@@ -108,13 +111,13 @@ final class FileIoChild
             {
                 if (o.warmup() > 0)
                 {
-                    measure(engine.reads(warmupFile, Files.size(warmupFile)), threads, o.warmup());
+                    measure(engine.reads(warmupFile, Files.size(warmupFile), o.readahead()), threads, o.warmup());
                 }
                 final String action = mode.equals("cold") ? PageCache.drop(o.file()) : PageCache.warm(o.file(),
                     o.size());
                 cache = action + "; then " + PageCache.residencyLine(o.file(), o.size());
                 System.out.println("page cache: " + cache);
-                measured = measure(engine.reads(o.file(), o.size()), threads, o.seconds());
+                measured = measure(engine.reads(o.file(), o.size(), o.readahead()), threads, o.seconds());
                 cache += "; after the run " + PageCache.residencyLine(o.file(), o.size());
             }
             final String executor = engine.executor();
@@ -235,9 +238,13 @@ final class FileIoChild
         private final List<FileChannel> channels = new ArrayList<>();
 
         @Override
-        public OpFactory reads(final Path file, final long size) throws IOException
+        public OpFactory reads(final Path file, final long size, final boolean readahead) throws IOException
         {
             final FileChannel channel = open(file, StandardOpenOption.READ);
+            if (!readahead)
+            {
+                PageCache.adviseRandom(PageCache.fdOf(channel));
+            }
             final long blocks = size / BLOCK;
             return (thread, arena) ->
             {
@@ -327,9 +334,13 @@ final class FileIoChild
         private final List<Integer> fds = new ArrayList<>();
 
         @Override
-        public OpFactory reads(final Path file, final long size) throws IOException
+        public OpFactory reads(final Path file, final long size, final boolean readahead) throws IOException
         {
             final int fd = open(file, LinuxConstants.O_RDONLY);
+            if (!readahead)
+            {
+                PageCache.adviseRandom(fd);
+            }
             final long blocks = size / BLOCK;
             return (thread, arena) ->
             {
@@ -380,7 +391,8 @@ final class FileIoChild
         {
             if (result < 0 || (result != 0 && result != BLOCK))
             {
-                throw new IOException(call + " returned " + result + (result < 0 ? " (-errno)" : ", expected " + BLOCK));
+                throw new IOException(call + " returned " + result + (result < 0 ? " (-errno)" : ", expected " +
+                    BLOCK));
             }
         }
 

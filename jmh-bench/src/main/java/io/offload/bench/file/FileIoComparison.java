@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  * {@code IO_URING}, and every {@code -Doffload.*} property given to this JVM.
  * <pre>
  *   jmh-bench/run-file-comparison.sh [--size 4g] [--seconds 10] [--warmup 2] [--threads 256] [--wal-threads 64]
- *       [--wal-files per-thread|shared] [--modes warm,cold,wal] [--engines jdk,syscalls,io_uring,fio]
- *       [--fio-iodepth 256] [--dir jmh-bench/target/file-io] [--out DIR] [--jvm-arg ARG]...
+ *       [--wal-files per-thread|shared] [--readahead on|off] [--modes warm,cold,wal]
+ *       [--engines jdk,syscalls,io_uring,fio] [--fio-iodepth 256] [--dir jmh-bench/target/file-io] [--out DIR]
+ *       [--jvm-arg ARG]...
  * </pre>
  */
 public final class FileIoComparison
@@ -63,6 +64,8 @@ public final class FileIoComparison
      * @param threads    virtual threads reading.
      * @param walThreads virtual threads writing the WAL.
      * @param walShared  one shared O_APPEND log rather than a file per thread.
+     * @param readahead  leave the kernel's readahead on for the reads (no hint); false: every engine advises
+     *                   POSIX_FADV_RANDOM on its read fd (fio: --fadvise_hint=1).
      * @param modes      warm, cold, wal (a child: exactly one).
      * @param engines    jdk, syscalls, io_uring, fio (a child: jdk or offload).
      * @param fioIodepth fio's iodepth for reads; 0 = min(threads, the io_uring executor's maxInFlight).
@@ -71,6 +74,7 @@ public final class FileIoComparison
      * @param jvmArgs    extra arguments for the child JVMs.
      */
     record Options(boolean child, long size, int seconds, int warmup, int threads, int walThreads, boolean walShared,
+        boolean readahead,
         List<String> modes, List<String> engines, int fioIodepth, Path dir, Path out, List<String> jvmArgs)
     {
         static Options parse(final String... args)
@@ -82,6 +86,7 @@ public final class FileIoComparison
             int threads = 256;
             int walThreads = 64;
             boolean walShared = false;
+            boolean readahead = true;
             List<String> modes = MODES;
             List<String> engines = ENGINES;
             int fioIodepth = 0;
@@ -98,8 +103,8 @@ public final class FileIoComparison
                 }
                 if (i + 1 >= args.length)
                 {
-                    throw new IllegalArgumentException("option " + args[i] + " needs a value: see the class comment of " +
-                        FileIoComparison.class.getName());
+                    throw new IllegalArgumentException("option " + args[i] + " needs a value: see the class comment " +
+                        "of " + FileIoComparison.class.getName());
                 }
                 final String value = args[++i];
                 switch (args[i - 1])
@@ -117,7 +122,15 @@ public final class FileIoComparison
                         }
                         walShared = value.equals("shared");
                     }
-                    case "--modes" -> modes = list("--modes", value, child ? MODES : MODES);
+                    case "--readahead" ->
+                    {
+                        if (!value.equals("on") && !value.equals("off"))
+                        {
+                            throw new IllegalArgumentException("--readahead " + value + ": use on or off");
+                        }
+                        readahead = value.equals("on");
+                    }
+                    case "--modes" -> modes = list("--modes", value, MODES);
                     case "--engines" -> engines = list("--engines", value, child ? List.of("jdk", "offload") :
                         ENGINES);
                     case "--fio-iodepth" -> fioIodepth = positive("--fio-iodepth", value);
@@ -136,7 +149,7 @@ public final class FileIoComparison
             {
                 throw new IllegalArgumentException("--warmup " + warmup + ": use 0 or more seconds");
             }
-            return new Options(child, size, seconds, warmup, threads, walThreads, walShared, modes, engines,
+            return new Options(child, size, seconds, warmup, threads, walThreads, walShared, readahead, modes, engines,
                 fioIodepth, dir, out, List.copyOf(jvmArgs));
         }
 
@@ -269,8 +282,8 @@ public final class FileIoComparison
             PageCache.warm(o.file(), o.size());
         final String cache = action + "; then " + PageCache.residencyLine(o.file(), o.size());
         System.out.println("page cache: " + cache);
-        final Result r = Fio.run(Fio.readsCommand(o.file(), o.size(), o.iodepth(), o.seconds(), cold), "fio", mode,
-            false, cache, raw);
+        final Result r = Fio.run(Fio.readsCommand(o.file(), o.size(), o.iodepth(), o.seconds(), cold, o.readahead()),
+            "fio", mode, false, cache, raw);
         return new Result(r.engine(), r.mode(), r.opsPerSec(), r.ops(), r.seconds(), r.p50Us(), r.p99Us(),
             r.executor(), cache + "; after the run " + PageCache.residencyLine(o.file(), o.size()), r.note());
     }
@@ -284,6 +297,8 @@ public final class FileIoComparison
         command.add("-Xms1g");
         command.add("-Xmx1g");
         command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"); // --readahead off: the fd of a FileChannel
+        command.add("--add-opens=java.base/java.io=ALL-UNNAMED");
         for (final String name : System.getProperties().stringPropertyNames().stream().sorted().toList())
         {
             if (name.startsWith("offload.") && !name.equals("offload.executor"))
@@ -300,7 +315,8 @@ public final class FileIoComparison
             "--child", "--engines", engine.equals("jdk") ? "jdk" : "offload", "--modes", mode, "--size",
             Long.toString(o.size()), "--seconds", Integer.toString(o.seconds()), "--warmup",
             Integer.toString(o.warmup()), "--threads", Integer.toString(o.threads()), "--wal-threads",
-            Integer.toString(o.walThreads()), "--wal-files", o.walShared() ? "shared" : "per-thread", "--dir",
+            Integer.toString(o.walThreads()), "--wal-files", o.walShared() ? "shared" : "per-thread", "--readahead",
+            o.readahead() ? "on" : "off", "--dir",
             o.dir().toString()));
         final StringBuilder log = new StringBuilder(String.join(" ", command)).append('\n');
         Result result = null;
@@ -384,10 +400,12 @@ public final class FileIoComparison
             machine(o));
         w.printf("- reads: %d virtual threads, random aligned 4 KiB reads of the first %d MiB of `%s`, %d s per " +
             "run after a %d s JIT warm-up on a small file; fio: `--rw=randread --bs=4k --ioengine=io_uring " +
-            "--iodepth=%d --direct=0 --fadvise_hint=0`, one job (iodepth %s; no random-access hint, so the kernel's " +
-            "readahead applies to fio as to the JVMs, which give none).%n", o.threads(), o.size() >> 20, o.file(),
-            o.seconds(), o.warmup(), o.iodepth(), o.fioIodepth() > 0 ? "given with --fio-iodepth" :
-            "= min(virtual threads, the io_uring executor's maxInFlight " + URING_MAX_IN_FLIGHT + ")");
+            "--iodepth=%d --direct=0 --fadvise_hint=%d`, one job (iodepth %s). Readahead %s.%n", o.threads(),
+            o.size() >> 20, o.file(), o.seconds(), o.warmup(), o.iodepth(), o.readahead() ? 0 : 1,
+            o.fioIodepth() > 0 ? "given with --fio-iodepth" : "= min(virtual threads, the io_uring executor's " +
+            "maxInFlight " + URING_MAX_IN_FLIGHT + ")",
+            o.readahead() ? "on (the kernel's default: no engine gives an access hint, fio neither)" :
+            "off (--readahead off: each engine advises POSIX_FADV_RANDOM on its read fd, fio --fadvise_hint=1)");
         w.printf("- cold: %s; warm: the file read once first.%n", root ? "`sync; echo 3 > /proc/sys/vm/drop_caches` " +
             "(root) before each run" : "NOT root, so `posix_fadvise(POSIX_FADV_DONTNEED)` on the file before each " +
             "run (drops its clean pages only)");
@@ -414,7 +432,8 @@ public final class FileIoComparison
         }
         w.printf("%nLatency of one operation, p50 / p99 in microseconds (a read; a WAL record = write + fdatasync; " +
             "fio WAL: its fdatasync alone):%n%n");
-        w.printf("| workload | JDK FileChannel | offload SYSCALLS | offload IO_URING | fio |%n|---|---:|---:|---:|---:|%n");
+        w.printf("| workload | JDK FileChannel | offload SYSCALLS | offload IO_URING | fio |%n" +
+            "|---|---:|---:|---:|---:|%n");
         for (final Map.Entry<String, Map<String, Result>> e : results.entrySet())
         {
             final Map<String, Result> row = e.getValue();

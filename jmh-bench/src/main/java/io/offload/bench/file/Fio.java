@@ -47,16 +47,18 @@ final class Fio
     /**
      * The reads: {@code --rw=randread --bs=4k --ioengine=io_uring --iodepth=D --direct=0}, one job, time based, over
      * the file's first {@code size} bytes; {@code --invalidate=1} (fio drops the file's cache itself) when cold,
-     * {@code --invalidate=0} when warm. {@code --fadvise_hint=0}: fio would otherwise advise the kernel that access
-     * is random (POSIX_FADV_RANDOM, no readahead), which the JDK and offload do not, so cold figures would differ by
-     * the readahead rather than by the I/O path.
+     * {@code --invalidate=0} when warm. {@code --fadvise_hint=0} with readahead on: fio would otherwise advise the
+     * kernel that access is random (POSIX_FADV_RANDOM, no readahead), which the JDK and offload do not, so cold
+     * figures would differ by the readahead rather than by the I/O path; {@code --fadvise_hint=1} with readahead off,
+     * where every engine gives that advice.
      */
     static List<String> readsCommand(final Path file, final long size, final int iodepth, final int seconds,
-        final boolean cold)
+        final boolean cold, final boolean readahead)
     {
         return List.of("fio", "--name=r", "--filename=" + file, "--size=" + size, "--rw=randread", "--bs=4k",
             "--ioengine=io_uring", "--iodepth=" + iodepth, "--direct=0", "--invalidate=" + (cold ? 1 : 0),
-            "--fadvise_hint=0", "--norandommap", "--randrepeat=0", "--time_based", "--runtime=" + seconds, "--numjobs=1",
+            "--fadvise_hint=" + (readahead ? 0 : 1), "--norandommap", "--randrepeat=0", "--time_based",
+            "--runtime=" + seconds, "--numjobs=1",
             "--lat_percentiles=1", "--output-format=json");
     }
 

@@ -30,6 +30,7 @@ import java.util.SplittableRandom;
 final class PageCache
 {
     private static final long PAGE = 4096;
+    private static final int POSIX_FADV_RANDOM = 1;
     private static final int POSIX_FADV_DONTNEED = 4;
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -99,7 +100,8 @@ final class PageCache
                 LinuxConstants.O_RDONLY | LinuxConstants.O_CLOEXEC, 0);
             if (fd < 0)
             {
-                return "posix_fadvise impossible: open " + file + " failed, errno " + -fd + " (the cache is NOT dropped)";
+                return "posix_fadvise impossible: open " + file + " failed, errno " + -fd +
+                    " (the cache is NOT dropped)";
             }
             try
             {
@@ -115,6 +117,56 @@ final class PageCache
             {
                 direct.close((int)fd);
             }
+        }
+    }
+
+    /**
+     * Turn the kernel's readahead off for one open file: {@code posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM)}, as fio
+     * does for random I/O by default. It holds for that open file description only.
+     *
+     * @param fd an open file.
+     * @throws IOException if the kernel refuses.
+     */
+    static void adviseRandom(final int fd) throws IOException
+    {
+        final int rc;
+        try
+        {
+            rc = (int)FADVISE.invokeExact(fd, 0L, 0L, POSIX_FADV_RANDOM);
+        }
+        catch (final Throwable ex)
+        {
+            throw new IOException("posix_fadvise(RANDOM) failed", ex);
+        }
+        if (rc != 0)
+        {
+            throw new IOException("posix_fadvise(RANDOM) on fd " + fd + " failed with error " + rc);
+        }
+    }
+
+    /**
+     * The kernel's fd number of a {@link java.nio.channels.FileChannel} of the default file system, by reflection
+     * (the child JVMs are started with {@code --add-opens java.base/sun.nio.ch} and {@code java.base/java.io}).
+     *
+     * @param channel the channel.
+     * @return its fd.
+     * @throws IOException if the fd cannot be found (say how to fix).
+     */
+    static int fdOf(final FileChannel channel) throws IOException
+    {
+        try
+        {
+            final java.lang.reflect.Field fdField = channel.getClass().getDeclaredField("fd");
+            fdField.setAccessible(true);
+            final java.io.FileDescriptor descriptor = (java.io.FileDescriptor)fdField.get(channel);
+            final java.lang.reflect.Field number = java.io.FileDescriptor.class.getDeclaredField("fd");
+            number.setAccessible(true);
+            return number.getInt(descriptor);
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            throw new IOException("cannot find the fd of " + channel.getClass().getName() + " (run the JVM with " +
+                "--add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED): " + ex, ex);
         }
     }
 
