@@ -70,7 +70,7 @@ final class Fio
     static List<String> walCommand(final Path dir, final int jobs, final int seconds)
     {
         return List.of("fio", "--name=wal", "--directory=" + dir, "--rw=write", "--bs=4k", "--ioengine=sync",
-            "--fdatasync=1", "--numjobs=" + jobs, "--size=1g", "--file_append=1", "--fallocate=none",
+            "--fdatasync=1", "--numjobs=" + jobs, "--size=256m", "--file_append=1", "--fallocate=none",
             "--unlink=1", "--time_based", "--runtime=" + seconds, "--group_reporting", "--output-format=json");
     }
 
