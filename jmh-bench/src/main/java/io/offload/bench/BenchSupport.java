@@ -22,6 +22,8 @@ final class BenchSupport
     static final int SERVER_CPU = 1;
     /** JVM flag every fork gets: FFM downcalls are restricted methods. */
     static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+    /** The system property that picks the servers' executor (AUTO, IO_URING, SYSCALLS), read at runtime build. */
+    static final String EXECUTOR_PROP = "offload.executor";
 
     private BenchSupport()
     {
@@ -87,10 +89,39 @@ final class BenchSupport
         }
         for (final ServerStats s : servers)
         {
-            System.out.println("[offload-bench] " + s.name() + ": pinned=" + s.pinned() + " cpu=" + s.currentCpu() +
+            System.out.println("[offload-bench] " + s.name() + ": " + executorOf(s) + " pinned=" + s.pinned() +
+                " cpu=" + s.currentCpu() +
                 " pickedUp=" + s.pickedUp() + " batches=" + s.batches() + " maxBatch=" + s.maxBatch() +
                 " errors=" + s.errors());
         }
+    }
+
+    /**
+     * The executor a server reports, found by name among the record's components, so that this compiles against
+     * builds whose stats do not name it yet.
+     *
+     * @param s a server's stats.
+     * @return "executor=io_uring" and the like, or what was asked for when the stats do not say.
+     */
+    static String executorOf(final ServerStats s)
+    {
+        final StringBuilder b = new StringBuilder();
+        for (final java.lang.reflect.RecordComponent c : ServerStats.class.getRecordComponents())
+        {
+            if (c.getName().toLowerCase(java.util.Locale.ROOT).contains("executor"))
+            {
+                try
+                {
+                    b.append(b.isEmpty() ? "" : " ").append(c.getName()).append('=').append(c.getAccessor().invoke(s));
+                }
+                catch (final ReflectiveOperationException ex)
+                {
+                    b.append(b.isEmpty() ? "" : " ").append(c.getName()).append("=?");
+                }
+            }
+        }
+        return b.isEmpty() ? "executor not reported (asked: " + System.getProperty(EXECUTOR_PROP, "unset") + ")" :
+            b.toString();
     }
 
     /**
@@ -103,6 +134,23 @@ final class BenchSupport
      */
     static OffloadRuntime newRuntime(final WaitStrategy waitStrategy)
     {
+        return newRuntime(waitStrategy, null);
+    }
+
+    /**
+     * {@link #newRuntime(WaitStrategy)} on the given executor: sets the system property {@value #EXECUTOR_PROP}
+     * before the runtime is built, which reads it when its settings are concluded.
+     *
+     * @param waitStrategy how the caller waits for DONE.
+     * @param executor     SYSCALLS, IO_URING or AUTO; null leaves the property as it is.
+     * @return the started runtime.
+     */
+    static OffloadRuntime newRuntime(final WaitStrategy waitStrategy, final String executor)
+    {
+        if (executor != null)
+        {
+            System.setProperty(EXECUTOR_PROP, executor);
+        }
         return OffloadRuntime.builder()
             .servers(SyscallClass.FILE, SERVER_CPU)
             .route(SyscallClass.PROCESS, SyscallClass.FILE)

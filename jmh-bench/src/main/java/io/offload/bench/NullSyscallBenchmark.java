@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * CPUs: the benchmark (caller) thread is pinned on CPU 0; the offload server is pinned on CPU 1 and busy-spins when
  * idle. Each benchmark method runs in a fork of its own, so only one runtime exists at a time and the direct case
- * runs with CPU 1 idle.
+ * runs with CPU 1 idle. The offloaded cases run on both server executors ({@code executor} = SYSCALLS or IO_URING,
+ * set as the {@code offload.executor} property before the runtime is built; {@code -p executor=SYSCALLS} for one).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -61,10 +62,14 @@ public class NullSyscallBenchmark
     @State(Scope.Thread)
     public static class Spin extends OffloadedCaller
     {
+        /** The servers' executor, set as {@code offload.executor} before the runtime is built. */
+        @Param({ "SYSCALLS", "IO_URING" })
+        String executor;
+
         @Override
         protected OffloadRuntime newRuntime()
         {
-            return BenchSupport.newRuntime(WaitStrategy.SPIN);
+            return BenchSupport.newRuntime(WaitStrategy.SPIN, executor);
         }
     }
 
@@ -72,10 +77,14 @@ public class NullSyscallBenchmark
     @State(Scope.Thread)
     public static class Park extends OffloadedCaller
     {
+        /** The servers' executor, set as {@code offload.executor} before the runtime is built. */
+        @Param({ "SYSCALLS", "IO_URING" })
+        String executor;
+
         @Override
         protected OffloadRuntime newRuntime()
         {
-            return BenchSupport.newRuntime(WaitStrategy.PARK);
+            return BenchSupport.newRuntime(WaitStrategy.PARK, executor);
         }
     }
 
@@ -89,10 +98,14 @@ public class NullSyscallBenchmark
         @Param({ "off", "1/64", "all" })
         String recording;
 
+        /** The servers' executor, set as {@code offload.executor} before the runtime is built. */
+        @Param({ "SYSCALLS", "IO_URING" })
+        String executor;
+
         @Override
         protected OffloadRuntime newRuntime()
         {
-            final OffloadRuntime runtime = BenchSupport.newRuntime(WaitStrategy.SPIN);
+            final OffloadRuntime runtime = BenchSupport.newRuntime(WaitStrategy.SPIN, executor);
             runtime.phaseRecording(PhaseRecording.parse(recording));
             return runtime;
         }

@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -34,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * than for getpid.
  * <p>
  * CPUs: the benchmark (caller) thread is pinned on CPU 0; the offload server is pinned on CPU 1 and busy-spins when
- * idle. The file is created and read once in the trial's setup, so every measured read hits the page cache.
+ * idle. The file is created and read once in the trial's setup, so every measured read hits the page cache. The
+ * offloaded case runs on both server executors ({@code executor} = SYSCALLS or IO_URING, set as the
+ * {@code offload.executor} property before the runtime is built).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -131,13 +134,17 @@ public class Pread4kBenchmark
     @State(Scope.Thread)
     public static class Spin extends FileState
     {
+        /** The servers' executor, set as {@code offload.executor} before the runtime is built. */
+        @Param({ "SYSCALLS", "IO_URING" })
+        String executor;
+
         OffloadRuntime runtime;
         RawSyscalls raw;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception
         {
-            runtime = BenchSupport.newRuntime(WaitStrategy.SPIN);
+            runtime = BenchSupport.newRuntime(WaitStrategy.SPIN, executor);
             raw = runtime.raw();
             BenchSupport.pin(BenchSupport.CALLER_CPU, "benchmark thread");
             createFile();
