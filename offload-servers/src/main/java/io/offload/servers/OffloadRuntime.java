@@ -109,7 +109,8 @@ public final class OffloadRuntime implements AutoCloseable
             pool = new EntryPool(config.entriesPerPage(), config.maxEntries());
             startedSoFar.push(pool::close);
             entries = new EntryTable(pool);
-            completer = new Completer(entries, errorHandler);
+            completer = new Completer(entries, errorHandler,
+                io.offload.servers.agent.WaiterWakeup.Policy.valueOf(config.wakeup().name()));
             servers = new ServerSet(config, entries, completer, arena, errorHandler);
             routing = route();
             bounces = new BouncePool();
