@@ -1,6 +1,7 @@
 package io.offload.servers.agent;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -125,7 +126,15 @@ public abstract class WaiterWakeup
             throw new IllegalArgumentException("policy is null: pass one of " +
                 java.util.Arrays.toString(Policy.values()));
         }
-        return new ThroughCompleter(port, policy);
+        return new ThroughCompleter(port, policy, CarrierPool::isFull);
+    }
+
+    /**
+     * For tests: as {@link #throughCompleter(Completer.Port, Policy)} with the pool's fullness given.
+     */
+    static WaiterWakeup throughCompleter(final Completer.Port port, final Policy policy, final BooleanSupplier full)
+    {
+        return new ThroughCompleter(port, policy, full);
     }
 
     /**
@@ -145,6 +154,7 @@ public abstract class WaiterWakeup
     {
         private final Completer.Port port;
         private final Policy policy;
+        private final BooleanSupplier poolFull;
         private final AtomicLong direct = new AtomicLong();
         private final AtomicLong viaCompleter = new AtomicLong();
         // The thread allowed to unpark directly, and whether its mask is every online CPU. Written once by that
@@ -153,10 +163,11 @@ public abstract class WaiterWakeup
         private Thread directThread;
         private boolean directAlways;
 
-        ThroughCompleter(final Completer.Port port, final Policy policy)
+        ThroughCompleter(final Completer.Port port, final Policy policy, final BooleanSupplier poolFull)
         {
             this.port = port;
             this.policy = policy;
+            this.poolFull = poolFull;
         }
 
         @Override
@@ -177,7 +188,7 @@ public abstract class WaiterWakeup
                 LockSupport.unpark(waiter);
             }
             else if (Thread.currentThread() == directThread &&
-                (directAlways || (policy == Policy.DIRECT_WHEN_POOL_FULL && CarrierPool.isFull())))
+                (directAlways || (policy == Policy.DIRECT_WHEN_POOL_FULL && poolFull.getAsBoolean())))
             {
                 direct.setRelease(direct.getPlain() + 1); // single writer: this server
                 LockSupport.unpark(waiter); // starts no carrier with a pinned mask: see the class comment
