@@ -404,6 +404,22 @@ public final class OffloadRuntime implements AutoCloseable
     }
 
     /**
+     * @return virtual threads the servers unparked themselves and those they handed to the completion thread, summed
+     *         over the servers (read racily; for tests and benchmarks of {@link WakeupPolicy}).
+     */
+    long[] unparkCounts()
+    {
+        long direct = 0;
+        long viaCompleter = 0;
+        for (final io.offload.servers.agent.SyscallServer server : servers.servers())
+        {
+            direct += server.wakeup().directUnparks();
+            viaCompleter += server.wakeup().completerUnparks();
+        }
+        return new long[]{direct, viaCompleter};
+    }
+
+    /**
      * @return whether every piece of memory the runtime owned has been freed (after close, or a failed start).
      */
     boolean memoryReleased()

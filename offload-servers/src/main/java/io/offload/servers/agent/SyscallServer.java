@@ -562,6 +562,14 @@ public final class SyscallServer implements Agent
     }
 
     /**
+     * @return how this server wakes its callers (counts of direct and completer unparks, for stats and tests).
+     */
+    public WaiterWakeup wakeup()
+    {
+        return wakeup;
+    }
+
+    /**
      * @return whether pinning worked.
      */
     public boolean isPinned()
