@@ -33,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread ({@code COMPLETER}) or itself ({@code DIRECT_WHEN_UNPINNED}; with {@code --pinned}, a server pinned to the
  * last allowed CPU and {@code DIRECT_WHEN_POOL_FULL}). FLYOUT (server publishes DONE until the caller sees it) comes
  * from the runtime's own phase recording ({@code all}). Variants alternate, A B A B, each run on a fresh runtime
- * after one warm-up run each; the summary is the median over the pairs.
+ * after one warm-up run each; the summary is the median over the pairs (the upper one of an even count).
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp jmh-bench/target/benchmarks.jar io.offload.bench.ParkedWakeupMain \
  *     [--threads 8] [--rounds 2000] [--pairs 3] [--gapMicros 200] [--pinned]

@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  *       from the blocking carrier, so it cannot make the check wrong. The total count falls in two ways: a worker
  *       retires after the pool has been idle for the scheduler's keep-alive (30 s on JDK 25), or a worker dies;
  *       and the parallelism rises only by {@code VirtualThreadSchedulerMXBean.setParallelism}. If one of those
- *       lands between the check and the {@code signalWork} CAS a few hundred nanoseconds later, and no other worker
+ *       lands between the check and the {@code signalWork} CAS (normally well under a microsecond later,
+ *       longer if the server is preempted in between), and no other worker
  *       is idle, that one unpark starts a carrier from the pinned server. The public API gives no way to close
  *       that window, so this policy is opt-in and {@link Policy#DIRECT_WHEN_UNPINNED} is the default.</li>
  * </ul>
