@@ -120,6 +120,11 @@ public final class Configuration
     /** A core layout in compact form, e.g. {@code app=0 file=1} (see {@code CoreLayout}); none by default. */
     public static final String LAYOUT_PROP = "offload.layout";
 
+    /** How a server wakes a parked virtual thread (issue 12 item 4): see {@link WakeupPolicy}. */
+    public static final String WAKEUP_PROP = "offload.wakeup";
+    /** Default {@link #WAKEUP_PROP}: unpinned servers unpark directly, pinned ones through the completion thread. */
+    public static final WakeupPolicy WAKEUP_DEFAULT = WakeupPolicy.DIRECT_WHEN_UNPINNED;
+
     /** JMX MBeans of each runtime: true or false. */
     public static final String JMX_PROP = OffloadMBeans.ENABLED_PROP;
     /** Default {@link #JMX_PROP}. */

@@ -71,6 +71,7 @@ public final class OffloadContext
     private Executor asyncExecutor;
     private Boolean asyncOnVirtualThreads;
     private Boolean jmx;
+    private WakeupPolicy wakeup;
     private final Map<SyscallClass, int[]> serverCpus = new EnumMap<>(SyscallClass.class);
     private final Map<SyscallClass, SyscallClass> classRoutes = new EnumMap<>(SyscallClass.class);
     private final Set<Syscall> inline = EnumSet.noneOf(Syscall.class);
@@ -119,6 +120,7 @@ public final class OffloadContext
         entriesPerPage = entriesPerPage();
         maxEntries = maxEntries();
         backpressure = backpressure();
+        wakeup = wakeup();
         batchLimit = batchLimit();
         strictPinning = strictPinning();
         idleStrategyName = idleStrategyName();
@@ -677,6 +679,25 @@ public final class OffloadContext
     {
         return backpressure != null ? backpressure : Configuration.enumValue(Configuration.BACKPRESSURE_PROP,
             BackpressurePolicy.class, Configuration.BACKPRESSURE_DEFAULT);
+    }
+
+    /**
+     * @param wakeup how servers wake virtual threads parked on their calls; default
+     *               {@link WakeupPolicy#DIRECT_WHEN_UNPINNED}.
+     * @return this.
+     */
+    public OffloadContext wakeup(final WakeupPolicy wakeup)
+    {
+        checkNotConcluded();
+        this.wakeup = requireNonNull(wakeup, "wakeup");
+        return this;
+    }
+
+    /** @return how servers wake parked virtual threads ({@value Configuration#WAKEUP_PROP}). */
+    public WakeupPolicy wakeup()
+    {
+        return wakeup != null ? wakeup : Configuration.enumValue(Configuration.WAKEUP_PROP, WakeupPolicy.class,
+            Configuration.WAKEUP_DEFAULT);
     }
 
     /**

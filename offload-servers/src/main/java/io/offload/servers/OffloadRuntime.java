@@ -109,7 +109,8 @@ public final class OffloadRuntime implements AutoCloseable
             pool = new EntryPool(config.entriesPerPage(), config.maxEntries());
             startedSoFar.push(pool::close);
             entries = new EntryTable(pool);
-            completer = new Completer(entries, errorHandler);
+            completer = new Completer(entries, errorHandler,
+                io.offload.servers.agent.WaiterWakeup.Policy.valueOf(config.wakeup().name()));
             servers = new ServerSet(config, entries, completer, arena, errorHandler);
             routing = route();
             bounces = new BouncePool();
@@ -400,6 +401,22 @@ public final class OffloadRuntime implements AutoCloseable
         final List<ServerStats> list = servers.stats(closed);
         return new RuntimeStats(list, closed ? 0 : pool.countNotFree(), pool.allocatedEntries(), pool.maxEntries(),
             gate.rejected(), gate.inlineCalls(), recorder.recording(), recorder.snapshot());
+    }
+
+    /**
+     * @return virtual threads the servers unparked themselves and those they handed to the completion thread, summed
+     *         over the servers (read racily; for tests and benchmarks of {@link WakeupPolicy}).
+     */
+    long[] unparkCounts()
+    {
+        long direct = 0;
+        long viaCompleter = 0;
+        for (final io.offload.servers.agent.SyscallServer server : servers.servers())
+        {
+            direct += server.wakeup().directUnparks();
+            viaCompleter += server.wakeup().completerUnparks();
+        }
+        return new long[]{direct, viaCompleter};
     }
 
     /**

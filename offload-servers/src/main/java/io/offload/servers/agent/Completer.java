@@ -26,6 +26,7 @@ public final class Completer implements Agent, HandleConsumer
 
     private final EntryTable entries;
     private final ErrorHandler errorHandler;
+    private final WaiterWakeup.Policy policy;
     private final HandleConsumer unparker = this::unparkWaiter;
     private final List<Port> ports = new ArrayList<>();
     private Port[] portArray = new Port[0];
@@ -48,11 +49,12 @@ public final class Completer implements Agent, HandleConsumer
         {
             this.ring = ring;
             this.unparks = unparks;
-            this.wakeup = WaiterWakeup.throughCompleter(this);
+            this.wakeup = WaiterWakeup.throughCompleter(this, policy);
         }
 
         /**
-         * @return the default wake-up of the server this port belongs to ({@link WaiterWakeup#throughCompleter}).
+         * @return the wake-up of the server this port belongs to ({@link WaiterWakeup#throughCompleter}, with the
+         *         completer's policy).
          */
         public WaiterWakeup wakeup()
         {
@@ -112,8 +114,24 @@ public final class Completer implements Agent, HandleConsumer
      */
     public Completer(final EntryTable entries, final ErrorHandler errorHandler)
     {
+        this(entries, errorHandler, WaiterWakeup.Policy.COMPLETER);
+    }
+
+    /**
+     * @param entries      the entry table.
+     * @param errorHandler where exceptions thrown by completions go.
+     * @param policy       when the servers of its ports may unpark virtual threads themselves.
+     */
+    public Completer(final EntryTable entries, final ErrorHandler errorHandler, final WaiterWakeup.Policy policy)
+    {
+        if (policy == null)
+        {
+            throw new IllegalArgumentException("policy is null: pass one of " +
+                java.util.Arrays.toString(WaiterWakeup.Policy.values()));
+        }
         this.entries = entries;
         this.errorHandler = errorHandler;
+        this.policy = policy;
     }
 
     /**
@@ -137,6 +155,10 @@ public final class Completer implements Agent, HandleConsumer
         thread = Thread.currentThread();
         COMPLETION_THREAD.set(Boolean.TRUE);
         io.offload.servers.libc.CpuAffinity.unpinCurrentThread(); // not the mask of whichever thread built us
+        if (policy == WaiterWakeup.Policy.DIRECT_WHEN_POOL_FULL)
+        {
+            CarrierPool.prestart(); // from this unpinned thread, so that pinned servers find the pool full
+        }
     }
 
     @Override

@@ -208,10 +208,10 @@ public final class SyscallServer implements Agent
                 LOG.warn("{}: could not pin to cpu {} ({}); running unpinned", roleName, requestedCpu, ex.getMessage());
             }
         }
-        if (!pinned)
-        {
-            CpuAffinity.unpinCurrentThread(); // not the mask of whichever thread built the runtime
-        }
+        // unpinned: this thread's mask is every online CPU, as the completion thread's, so a carrier the JDK starts
+        // from an unpark here gets the mask it would get there (WaiterWakeup's class comment)
+        final boolean unpinned = !pinned && CpuAffinity.unpinCurrentThread(); // not the mask of the runtime's builder
+        wakeup.serverStarted(unpinned);
         try
         {
             exec = executorFactory.newExecutor(new ExecutorContext(roleName, entry, entries,
@@ -559,6 +559,14 @@ public final class SyscallServer implements Agent
     public int requestedCpu()
     {
         return requestedCpu;
+    }
+
+    /**
+     * @return how this server wakes its callers (counts of direct and completer unparks, for stats and tests).
+     */
+    public WaiterWakeup wakeup()
+    {
+        return wakeup;
     }
 
     /**
