@@ -13,10 +13,12 @@ module io.offload.servers
     requires org.agrona;
     requires org.slf4j;
     requires HdrHistogram;
-    // the JMX interfaces name ObjectName; the Micrometer binder names MeterBinder, MeterRegistry and Tag (optional:
-    // an application that binds it requires micrometer.core itself)
+    // the JMX interfaces name ObjectName
     requires transitive java.management;
-    requires static transitive micrometer.core;
+    // optional: only io.offload.servers.metrics (OffloadMetrics, a MeterBinder) uses it, and an application that
+    // binds it requires micrometer.core itself. Not 'static transitive': javac would then want micrometer.core on
+    // the module path of every application that requires io.offload.servers.
+    requires static micrometer.core;
 
     exports io.offload.servers;
     exports io.offload.servers.routing;
