@@ -1,5 +1,7 @@
 package io.offload.api;
 
+import io.offload.api.internal.NativeBuffers;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -71,7 +71,7 @@ public enum Syscall
     RECVFROM(SyscallClass.NETWORK),
     /** {@code sendto(2)}: send, optionally to an address. NETWORK. */
     SENDTO(SyscallClass.NETWORK),
-    /** {@code recvmsg(2)}: receive into a {@code msghdr} ({@link MsgHdrDescriptor}). NETWORK. */
+    /** {@code recvmsg(2)}: receive into a {@code msghdr}. NETWORK. */
     RECVMSG(SyscallClass.NETWORK),
     /** {@code sendmsg(2)}: send from a {@code msghdr}. NETWORK. */
     SENDMSG(SyscallClass.NETWORK),

@@ -1,5 +1,7 @@
 package io.offload.api;
 
+import io.offload.api.internal.MsgHdrDescriptor;
+import io.offload.api.internal.SocketAddresses;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Linker;

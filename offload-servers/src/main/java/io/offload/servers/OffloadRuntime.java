@@ -27,7 +27,7 @@ import io.offload.servers.jmx.RuntimeControl;
 import io.offload.servers.layout.AppThreads;
 import io.offload.servers.libc.CpuAffinity;
 import io.offload.servers.net.GateSockets;
-import io.offload.servers.routing.AdaptiveTuner;
+import io.offload.servers.call.AdaptiveTuner;
 import io.offload.servers.stats.PhaseRecorder;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;

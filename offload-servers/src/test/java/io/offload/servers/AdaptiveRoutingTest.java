@@ -7,7 +7,7 @@ import io.offload.api.PhaseRecording;
 import io.offload.api.RuntimeStats;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallClass;
-import io.offload.servers.routing.AdaptiveTuner;
+import io.offload.servers.call.AdaptiveTuner;
 import io.offload.servers.routing.InlineRule;
 import io.offload.servers.routing.RouteTable;
 import io.offload.servers.stats.PhaseRecorder;

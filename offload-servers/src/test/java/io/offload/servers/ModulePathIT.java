@@ -14,26 +14,28 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A tiny application on the module path that {@code requires io.offload.servers} (an automatic module, named by its
- * jar's {@code Automatic-Module-Name}) and makes an offloaded call: compiled with the JDK's compiler and run in a
- * child JVM, from the packaged jars (failsafe runs it at {@code integration-test}, after {@code package}). What it
- * takes besides the library's jars is what an application takes today: {@code --add-modules org.slf4j} (SLF4J 2 is
- * an explicit module, which no automatic module can require), and {@code --enable-native-access=io.offload.servers}.
+ * A tiny application on the module path that {@code requires io.offload.servers} (an explicit module: the jar's
+ * {@code module-info.class}) and makes an offloaded call: compiled with the JDK's compiler and run in a child JVM,
+ * from the packaged jars (failsafe runs it at {@code integration-test}, after {@code package}). What it takes besides
+ * the jars is {@code --enable-native-access=io.offload.servers}. A second application that imports a package the
+ * module does not export must not compile: the exports are the API.
  */
 class ModulePathIT
 {
@@ -57,7 +59,10 @@ class ModulePathIT
             {
                 final Module servers = OffloadRuntime.class.getModule();
                 System.out.println("module " + servers.getName() + " automatic " + servers.getDescriptor().isAutomatic());
-                System.out.println("module " + Syscalls.class.getModule().getName());
+                System.out.println("module " + Syscalls.class.getModule().getName() + " automatic " +
+                    Syscalls.class.getModule().getDescriptor().isAutomatic());
+                System.out.println("exports call " + servers.isExported("io.offload.servers.call") +
+                    " internal " + Syscalls.class.getModule().isExported("io.offload.api.internal"));
                 System.out.println("app " + Main.class.getModule().getName() + " reads servers " +
                     Main.class.getModule().canRead(servers));
                 try (OffloadRuntime runtime = OffloadRuntime.builder().unpinnedServers(SyscallClass.FILE, 1).build())
@@ -71,6 +76,21 @@ class ModulePathIT
                     }
                 }
                 System.out.println("OK");
+            }
+        }
+        """;
+
+    /** Reaches for a package the module does not export: must not compile. */
+    private static final String INTRUDER_MAIN = """
+        package offload.moduletest;
+
+        import io.offload.servers.agent.SyscallServer;
+
+        public final class Intruder
+        {
+            public static void main(final String[] args)
+            {
+                System.out.println(SyscallServer.class);
             }
         }
         """;
@@ -106,17 +126,37 @@ class ModulePathIT
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final List<String> command = List.of(java,
             "--module-path", classes + File.pathSeparator + modulePath,
-            "--add-modules", "org.slf4j",
             "--enable-native-access=io.offload.servers",
             "-m", "offload.moduletest/offload.moduletest.Main");
         final String output = run(command);
-        assertTrue(output.contains("module io.offload.servers automatic true"), output);
-        assertTrue(output.contains("module io.offload.api"), output);
+        assertTrue(output.contains("module io.offload.servers automatic false"), output);
+        assertTrue(output.contains("module io.offload.api automatic false"), output);
+        assertTrue(output.contains("exports call false internal false"), output);
         assertTrue(output.contains("app offload.moduletest reads servers true"), output);
         assertTrue(output.contains("offloaded getpid "), output);
         assertTrue(output.strip().endsWith("OK"), output);
         // native access granted by module name: no warning about a restricted method in an unnamed module
         assertFalse(output.contains("restricted method"), output);
+    }
+
+    @Test
+    void aPackageTheModuleDoesNotExportIsNotVisible() throws Exception
+    {
+        final String modulePath = join(List.of(serversJar(), jarOf(Syscalls.class, "io.offload.api"),
+            jarOf(SyscallEntry.class, "io.offload.rings"), jarOf(Agent.class, null), jarOf(Logger.class, null),
+            jarOf(Histogram.class, null)));
+        final Path sources = dir.resolve("intruder");
+        final Path main = sources.resolve("offload/moduletest/Intruder.java");
+        Files.createDirectories(main.getParent());
+        Files.writeString(sources.resolve("module-info.java"), APP_MODULE);
+        Files.writeString(main, INTRUDER_MAIN);
+        final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        final int compiled = ToolProvider.getSystemJavaCompiler().run(null, diagnostics, diagnostics,
+            "--module-path", modulePath, "-d", dir.resolve("intruder-classes").toString(),
+            sources.resolve("module-info.java").toString(), main.toString());
+        final String messages = diagnostics.toString(StandardCharsets.UTF_8);
+        assertNotEquals(0, compiled, "io.offload.servers.agent should not be visible outside the module:\n" + messages);
+        assertTrue(messages.contains("package io.offload.servers.agent is not visible"), messages);
     }
 
     /**
@@ -128,16 +168,16 @@ class ModulePathIT
         assertNotNull(property, "offload.servers.jar is not set: run this test through failsafe (./mvnw verify)");
         final Path jar = Path.of(property);
         assertTrue(Files.isRegularFile(jar), jar + " is missing: the jar is built at package, before this test");
-        assertEquals("io.offload.servers", automaticModuleName(jar));
+        assertEquals("io.offload.servers", moduleName(jar));
         return jar;
     }
 
     /**
-     * @param type             a class of a dependency.
-     * @param automaticName    the Automatic-Module-Name its jar must carry, or null not to check.
+     * @param type       a class of a dependency.
+     * @param moduleName the name of the explicit module its jar must hold, or null not to check.
      * @return the jar it was loaded from.
      */
-    private static Path jarOf(final Class<?> type, final String automaticName) throws Exception
+    private static Path jarOf(final Class<?> type, final String moduleName) throws Exception
     {
         final Path path = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (!Files.isRegularFile(path))
@@ -145,19 +185,21 @@ class ModulePathIT
             fail(type.getName() + " was loaded from " + path + ", not a jar: run this test through ./mvnw verify, " +
                 "where the reactor's modules are packaged");
         }
-        if (automaticName != null)
+        if (moduleName != null)
         {
-            assertEquals(automaticName, automaticModuleName(path), path.toString());
+            assertEquals(moduleName, moduleName(path), path.toString());
         }
         return path;
     }
 
-    private static String automaticModuleName(final Path jar) throws IOException
+    /**
+     * @return the name of the explicit module the jar holds (its module-info.class; an automatic module fails).
+     */
+    private static String moduleName(final Path jar)
     {
-        try (JarFile file = new JarFile(jar.toFile()))
-        {
-            return file.getManifest().getMainAttributes().getValue("Automatic-Module-Name");
-        }
+        final ModuleDescriptor descriptor = ModuleFinder.of(jar).findAll().iterator().next().descriptor();
+        assertFalse(descriptor.isAutomatic(), jar + " holds no module-info.class");
+        return descriptor.name();
     }
 
     private static String join(final List<Path> paths)

@@ -3,7 +3,7 @@ package io.offload.servers.call;
 import io.offload.api.AsyncSyscalls;
 import io.offload.api.FileStat;
 import io.offload.api.LinuxConstants;
-import io.offload.api.NativeBuffers;
+import io.offload.api.internal.NativeBuffers;
 import io.offload.api.StatxDescriptor;
 import io.offload.api.Syscall;
 

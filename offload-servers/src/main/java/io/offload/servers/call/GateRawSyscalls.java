@@ -1,7 +1,7 @@
 package io.offload.servers.call;
 
 import io.offload.api.IoVector;
-import io.offload.api.NativeBuffers;
+import io.offload.api.internal.NativeBuffers;
 import io.offload.api.RawSyscalls;
 import io.offload.api.StatxDescriptor;
 import io.offload.api.Syscall;

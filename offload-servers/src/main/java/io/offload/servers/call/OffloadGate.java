@@ -9,7 +9,6 @@ import io.offload.servers.agent.Completer;
 import io.offload.servers.agent.EntryTable;
 import io.offload.servers.agent.ServerPort;
 import io.offload.servers.executor.FdOwners;
-import io.offload.servers.routing.AdaptiveTuner;
 import io.offload.servers.stats.PhaseRecorder;
 
 import java.util.concurrent.atomic.LongAdder;

@@ -3,7 +3,6 @@ package io.offload.servers.call;
 import io.offload.api.Router;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallClass;
-import io.offload.servers.routing.AdaptiveTuner;
 
 import java.util.Collections;
 import java.util.EnumMap;

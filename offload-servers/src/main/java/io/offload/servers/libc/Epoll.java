@@ -1,7 +1,7 @@
 package io.offload.servers.libc;
 
 import io.offload.api.LinuxConstants;
-import io.offload.api.NativeBuffers;
+import io.offload.api.internal.NativeBuffers;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -2,7 +2,7 @@ package io.offload.servers.net;
 
 import io.offload.api.Connection;
 import io.offload.api.LinuxConstants;
-import io.offload.api.NativeBuffers;
+import io.offload.api.internal.NativeBuffers;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
 import io.offload.servers.call.CallMemory;

@@ -3,7 +3,7 @@ package io.offload.servers.net;
 import io.offload.api.Connection;
 import io.offload.api.LinuxConstants;
 import io.offload.api.Listener;
-import io.offload.api.SocketAddresses;
+import io.offload.api.internal.SocketAddresses;
 import io.offload.api.Sockets;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;

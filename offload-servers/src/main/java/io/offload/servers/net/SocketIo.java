@@ -1,6 +1,6 @@
 package io.offload.servers.net;
 
-import io.offload.api.SocketAddresses;
+import io.offload.api.internal.SocketAddresses;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
 import io.offload.servers.call.SyscallGate;

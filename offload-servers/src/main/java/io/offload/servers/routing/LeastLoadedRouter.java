@@ -19,6 +19,13 @@ public final class LeastLoadedRouter implements Router
 {
     private final ThreadLocal<int[]> cursor = ThreadLocal.withInitial(() -> new int[1]);
 
+    /**
+     * A router that reads every server's queue depth at each call.
+     */
+    public LeastLoadedRouter()
+    {
+    }
+
     @Override
     public int route(final Syscall syscall, final ServerGroup group)
     {

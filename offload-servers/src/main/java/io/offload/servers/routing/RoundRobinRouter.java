@@ -15,6 +15,13 @@ public final class RoundRobinRouter implements Router
 {
     private final ThreadLocal<int[]> cursor = ThreadLocal.withInitial(RoundRobinRouter::startingCursor);
 
+    /**
+     * A router whose callers each start at a place drawn from their thread's id.
+     */
+    public RoundRobinRouter()
+    {
+    }
+
     private static int[] startingCursor()
     {
         return new int[]{(int)(mix(Thread.currentThread().threadId()) >>> 33)}; // non-negative

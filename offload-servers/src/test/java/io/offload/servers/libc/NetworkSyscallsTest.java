@@ -2,8 +2,8 @@ package io.offload.servers.libc;
 
 import io.offload.api.Errno;
 import io.offload.api.LinuxConstants;
-import io.offload.api.MsgHdrDescriptor;
-import io.offload.api.SocketAddresses;
+import io.offload.api.internal.MsgHdrDescriptor;
+import io.offload.api.internal.SocketAddresses;
 import io.offload.api.Syscall;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.offload.servers.libc;
 
 import io.offload.api.Errno;
-import io.offload.api.SocketAddresses;
+import io.offload.api.internal.SocketAddresses;
 import io.offload.api.Syscall;
 
 import java.lang.foreign.Arena;

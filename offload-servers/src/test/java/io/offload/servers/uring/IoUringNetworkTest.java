@@ -2,7 +2,7 @@ package io.offload.servers.uring;
 
 import io.offload.api.Errno;
 import io.offload.api.IoVector;
-import io.offload.api.MsgHdrDescriptor;
+import io.offload.api.internal.MsgHdrDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.offload.servers.uring;
 
 import io.offload.api.Errno;
-import io.offload.api.SocketAddresses;
+import io.offload.api.internal.SocketAddresses;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

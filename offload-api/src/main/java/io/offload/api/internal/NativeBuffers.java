@@ -1,4 +1,4 @@
-package io.offload.api;
+package io.offload.api.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

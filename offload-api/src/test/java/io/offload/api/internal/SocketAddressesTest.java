@@ -1,5 +1,7 @@
-package io.offload.api;
+package io.offload.api.internal;
 
+import io.offload.api.Errno;
+import io.offload.api.LinuxConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

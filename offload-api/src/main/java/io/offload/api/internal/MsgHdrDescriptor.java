@@ -1,4 +1,4 @@
-package io.offload.api;
+package io.offload.api.internal;
 
 /**
  * Offsets of the fields of {@code struct msghdr} ({@code <bits/socket.h>}), the argument of sendmsg and recvmsg,

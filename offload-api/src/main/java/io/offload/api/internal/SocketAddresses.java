@@ -1,4 +1,6 @@
-package io.offload.api;
+package io.offload.api.internal;
+
+import io.offload.api.LinuxConstants;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

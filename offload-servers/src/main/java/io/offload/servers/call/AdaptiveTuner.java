@@ -1,8 +1,9 @@
-package io.offload.servers.routing;
+package io.offload.servers.call;
 
 import io.offload.api.Phase;
 import io.offload.api.PhaseRecording;
 import io.offload.api.Syscall;
+import io.offload.servers.routing.InlineRule;
 import io.offload.servers.stats.PhaseRecorder;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
