@@ -15,6 +15,8 @@ module io.offload.servers
     requires HdrHistogram;
     // the JMX interfaces name ObjectName
     requires transitive java.management;
+    // WaiterWakeup's carrier-pool check reads the virtual-thread scheduler's MXBean (CarrierPool)
+    requires jdk.management;
     // optional: only io.offload.servers.metrics (OffloadMetrics, a MeterBinder) uses it, and an application that
     // binds it requires micrometer.core itself. Not 'static transitive': javac would then want micrometer.core on
     // the module path of every application that requires io.offload.servers.

@@ -2,7 +2,7 @@ package io.offload.servers.agent;
 
 import io.offload.api.Errno;
 import io.offload.api.LinuxConstants;
-import io.offload.api.SocketAddresses;
+import io.offload.api.internal.SocketAddresses;
 import io.offload.api.Syscall;
 import io.offload.servers.libc.FdPairs;
 import io.offload.servers.libc.LibC;
