@@ -1,6 +1,5 @@
 package io.offload.servers.call;
 
-import io.offload.api.Errno;
 import io.offload.api.StatxDescriptor;
 import io.offload.servers.libc.LibC;
 import io.offload.servers.libc.NoWaitIo;
@@ -23,7 +22,7 @@ import java.lang.foreign.ValueLayout;
  * or block device would give the rest to a plain read, so one statx says which, and the rest of a file's read goes
  * to the server (the same rule as the server's own RWF_NOWAIT attempt in {@code CallHandlers}).
  * <p>
- * Per-thread native memory (errno capture, the iovec, a statx buffer) is made once per thread, in an automatic
+ * Per-thread native memory (the iovec; errno capture and a statx buffer for the file-type check) is made once per thread, in an automatic
  * arena: the steady state allocates nothing.
  */
 final class NoWaitReads
@@ -31,7 +30,6 @@ final class NoWaitReads
     /** What {@link #read} returns when the kernel did not answer with bytes: the call goes to its server. */
     static final long MISS = Long.MIN_VALUE;
 
-    private static final long EINTR = -Errno.EINTR;
     private static final int IOVEC_OFFSET = 0;
     private static final int STATX_OFFSET = 16;
     private static final ThreadLocal<NoWaitReads> PER_THREAD = ThreadLocal.withInitial(NoWaitReads::new);
@@ -76,12 +74,10 @@ final class NoWaitReads
     {
         memory.set(ValueLayout.JAVA_LONG, IOVEC_OFFSET, address);
         memory.set(ValueLayout.JAVA_LONG, IOVEC_OFFSET + 8, length);
-        long result;
-        do
-        {
-            result = NoWaitIo.preadv2(capture, fd, memory.address() + IOVEC_OFFSET, 1, offset, NoWaitIo.RWF_NOWAIT);
-        }
-        while (result == EINTR);
+        // no errno: any failure (EAGAIN, EOPNOTSUPP, a bad fd, even EINTR) sends the call to its server, which
+        // answers it as it always did; and a downcall that captures errno would allocate here
+        final long result = NoWaitIo.preadv2NoErrno(fd, memory.address() + IOVEC_OFFSET, 1, offset,
+            NoWaitIo.RWF_NOWAIT);
         return result < 0 ? MISS : result;
     }
 }

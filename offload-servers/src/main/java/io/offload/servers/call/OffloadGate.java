@@ -135,7 +135,8 @@ public final class OffloadGate implements SyscallGate
      * {@code preadv2(RWF_NOWAIT)} on this thread ({@link NoWaitReads}). Bytes from the page cache are the answer,
      * with no hand-off (a hit); anything else (EAGAIN: not cached; EOPNOTSUPP: the fd does not take the flag; any
      * error) leaves the call to its server (a miss), which answers as it always did. A short answer from a regular
-     * file gives the rest of the range to the server. Nothing here waits, so the caller holds its buffer throughout.
+     * file is asked again for the rest without waiting: end of file is a hit, pages not cached give the rest of the
+     * range to the server. Nothing here waits, so the caller holds its buffer throughout.
      */
     @Override
     public long readNoWait(final Syscall syscall, final int fd, final long address, final long length,
@@ -147,7 +148,7 @@ public final class OffloadGate implements SyscallGate
         {
             return NOT_SERVED; // INLINE runs the plain call on the caller anyway; a closed runtime refuses the call
         }
-        final long done = NoWaitReads.read(fd, address, length, op == PREAD_OP ? offset : -1);
+        long done = NoWaitReads.read(fd, address, length, op == PREAD_OP ? offset : -1);
         if (done == NoWaitReads.MISS)
         {
             nowaitMisses.increment();
@@ -158,8 +159,20 @@ public final class OffloadGate implements SyscallGate
             nowaitHits.increment();
             return done; // all of it, end of file, or what a pipe or socket had
         }
+        // a file's short answer: its end (the last block of most files), or pages not cached past what came back
+        long more;
+        while ((more = NoWaitReads.read(fd, address + done, length - done, op == PREAD_OP ? offset + done : -1)) !=
+            NoWaitReads.MISS)
+        {
+            done += more;
+            if (more == 0 || done == length)
+            {
+                nowaitHits.increment();
+                return done;
+            }
+        }
         nowaitMisses.increment();
-        final long more = call(syscall, fd, address + done, length - done, op == PREAD_OP ? offset + done : 0, 0, 0,
+        more = call(syscall, fd, address + done, length - done, op == PREAD_OP ? offset + done : 0, 0, 0,
             timeoutNanos);
         return more > 0 ? done + more : done; // bytes moved are the answer, whatever the rest did
     }
