@@ -1054,7 +1054,8 @@ public final class OffloadContext
      * The caller's fast path for file reads: {@code read} and {@code pread} routed to servers first try
      * {@code preadv2(..., RWF_NOWAIT)} on the calling thread. Data in the page cache comes back at once, with no
      * hand-off; EAGAIN (not cached) or any refusal sends the call to its server as before. Counted in
-     * {@link io.offload.api.RuntimeStats#nowaitHits()} and {@link io.offload.api.RuntimeStats#nowaitMisses()}.
+     * {@link io.offload.api.RuntimeStats#nowaitHits()} and {@link io.offload.api.RuntimeStats#nowaitMisses()}. Not
+     * tried under {@link #adaptive(boolean) adaptive routing}, whose tuner routes reads by what it measures.
      *
      * @param on try the fast path; default true.
      * @return this.

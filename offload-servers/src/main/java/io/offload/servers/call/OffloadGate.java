@@ -78,13 +78,14 @@ public final class OffloadGate implements SyscallGate
      * @param virtualWaiter  how virtual threads wait.
      * @param rejectWhenFull REJECT back-pressure (EAGAIN at once) rather than WAIT.
      * @param nowaitReads    offloaded {@code read}/{@code pread} first try RWF_NOWAIT on the caller
-     *                       ({@link #readNoWait}).
+     *                       ({@link #readNoWait}); not with adaptive routing, whose tuner decides their route from
+     *                       what it measures of both sides.
      */
     public OffloadGate(final EntryTable entries, final Routing routing, final Lifecycle lifecycle,
         final PhaseRecorder recorder, final CallWaiter platformWaiter, final CallWaiter virtualWaiter,
         final boolean rejectWhenFull, final boolean nowaitReads)
     {
-        this.nowaitReads = nowaitReads;
+        this.nowaitReads = nowaitReads && routing.tuner() == null; // adaptive: the tuner routes reads by their costs
         this.entries = entries;
         this.pool = entries.pool();
         this.entry = entries.entry();
