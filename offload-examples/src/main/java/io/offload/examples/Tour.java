@@ -136,7 +136,8 @@ public final class Tour
                     .servers(SyscallClass.FILE, wantServerCpu)
                     .route(SyscallClass.PROCESS, SyscallClass.FILE)
                     .idleStrategy(idle)
-                    .waitStrategy(wait);
+                    .waitStrategy(wait)
+                    .nowaitReads(false); // direct vs hand-off: a cached pread would be answered on the caller
                 if (!twoCpus)
                 {
                     builder.spinLimit(200);

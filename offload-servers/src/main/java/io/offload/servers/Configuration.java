@@ -3,6 +3,9 @@ package io.offload.servers;
 import io.offload.api.PhaseRecording;
 import io.offload.api.WaitStrategy;
 import io.offload.servers.jmx.OffloadMBeans;
+import io.offload.servers.uring.ExecutorChoice;
+import io.offload.servers.uring.IoUringExecutorOptions;
+import io.offload.servers.uring.IoUringSupport;
 
 import java.util.Locale;
 
@@ -130,6 +133,40 @@ public final class Configuration
     /** Default {@link #JMX_PROP}. */
     public static final boolean JMX_DEFAULT = true;
 
+    /**
+     * Which executor runs each server's calls: {@code AUTO} (io_uring where the kernel allows it here, else system
+     * calls), {@code IO_URING} (io_uring, or the build fails) or {@code SYSCALLS}; any case.
+     */
+    public static final String EXECUTOR_PROP = ExecutorChoice.PROPERTY;
+    /** Default {@link #EXECUTOR_PROP}. */
+    public static final ExecutorChoice.Kind EXECUTOR_DEFAULT = ExecutorChoice.Kind.AUTO;
+
+    /** io_uring executor: requests in the kernel per server, 1 to {@link IoUringExecutorOptions#MAX_IN_FLIGHT}. */
+    public static final String URING_MAX_IN_FLIGHT_PROP = "offload.uring.maxInFlight";
+    /** Default {@link #URING_MAX_IN_FLIGHT_PROP}. */
+    public static final int URING_MAX_IN_FLIGHT_DEFAULT = IoUringExecutorOptions.DEFAULT_MAX_IN_FLIGHT;
+
+    /** io_uring executor: answer waiting fsync/fdatasync calls of one fd with one sync: true or false. */
+    public static final String URING_FSYNC_COALESCING_PROP = "offload.uring.fsyncCoalescing";
+    /** Default {@link #URING_FSYNC_COALESCING_PROP}. */
+    public static final boolean URING_FSYNC_COALESCING_DEFAULT = false;
+
+    /**
+     * Make the io_uring availability check answer "refused" (for tests of the fallback): AUTO then runs on system
+     * calls and IO_URING fails the build. true or false.
+     */
+    public static final String URING_SIMULATE_UNAVAILABLE_PROP = IoUringSupport.SIMULATE_UNAVAILABLE_PROPERTY;
+    /** Default {@link #URING_SIMULATE_UNAVAILABLE_PROP}. */
+    public static final boolean URING_SIMULATE_UNAVAILABLE_DEFAULT = false;
+
+    /**
+     * FILE {@code read}/{@code pread} first try {@code preadv2(RWF_NOWAIT)} on the caller: data in the page cache
+     * is returned at once, without the hand-off; anything else goes to the servers. true or false.
+     */
+    public static final String NOWAIT_READS_PROP = "offload.file.nowaitReads";
+    /** Default {@link #NOWAIT_READS_PROP}. */
+    public static final boolean NOWAIT_READS_DEFAULT = true;
+
     private Configuration()
     {
     }
@@ -231,6 +268,27 @@ public final class Configuration
         catch (final IllegalArgumentException ex)
         {
             throw malformed(PHASES_PROP, value, "off, all or 1/N with N >= 2 (e.g. 1/64)");
+        }
+    }
+
+    /**
+     * @return the executor kind of {@link #EXECUTOR_PROP}, or the default.
+     * @throws IllegalArgumentException if it is set but is none of AUTO, IO_URING, SYSCALLS.
+     */
+    static ExecutorChoice.Kind executorKind()
+    {
+        final String value = text(EXECUTOR_PROP);
+        if (value == null)
+        {
+            return EXECUTOR_DEFAULT;
+        }
+        try
+        {
+            return ExecutorChoice.Kind.parse(value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw malformed(EXECUTOR_PROP, value, "one of AUTO, IO_URING, SYSCALLS (any case)");
         }
     }
 

@@ -13,6 +13,8 @@ import io.offload.servers.routing.InlineRule;
 import io.offload.servers.routing.RoundRobinRouter;
 import io.offload.servers.routing.RouteTable;
 import io.offload.servers.topology.CpuTopology;
+import io.offload.servers.uring.ExecutorChoice;
+import io.offload.servers.uring.IoUringExecutorOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +74,11 @@ public final class OffloadContext
     private Boolean asyncOnVirtualThreads;
     private Boolean jmx;
     private WakeupPolicy wakeup;
+    private ExecutorChoice.Kind executor;
+    private Integer uringMaxInFlight;
+    private Boolean uringFsyncCoalescing;
+    private Boolean uringSimulateUnavailable;
+    private Boolean nowaitReads;
     private final Map<SyscallClass, int[]> serverCpus = new EnumMap<>(SyscallClass.class);
     private final Map<SyscallClass, SyscallClass> classRoutes = new EnumMap<>(SyscallClass.class);
     private final Set<Syscall> inline = EnumSet.noneOf(Syscall.class);
@@ -136,6 +143,11 @@ public final class OffloadContext
         adaptivePeriod = adaptivePeriod();
         asyncOnVirtualThreads = isAsyncOnVirtualThreads();
         jmx = jmx();
+        executor = executor();
+        uringMaxInFlight = uringMaxInFlight();
+        uringFsyncCoalescing = uringFsyncCoalescing();
+        uringSimulateUnavailable = uringSimulateUnavailable();
+        nowaitReads = nowaitReads();
         validate();
         concluded = true;
         return this;
@@ -172,6 +184,10 @@ public final class OffloadContext
             ") must be >= 1, got " + adaptiveMinSamples);
         check(adaptivePeriod.isPositive(), "adaptive period (" + Configuration.ADAPTIVE_PERIOD_PROP +
             ") must be positive, got " + adaptivePeriod);
+        check(uringMaxInFlight >= 1 && uringMaxInFlight <= IoUringExecutorOptions.MAX_IN_FLIGHT,
+            "uringMaxInFlight (" + Configuration.URING_MAX_IN_FLIGHT_PROP + ") must be in [1, " +
+            IoUringExecutorOptions.MAX_IN_FLIGHT + "] (io_uring requests in the kernel per server), got " +
+            uringMaxInFlight);
         if (idleStrategy == null && !IDLE_NAMES.contains(idleStrategyName))
         {
             throw new IllegalArgumentException("unknown idle strategy '" + idleStrategyName + "' (" +
@@ -971,6 +987,114 @@ public final class OffloadContext
         return jmx != null ? jmx : Configuration.booleanValue(Configuration.JMX_PROP, Configuration.JMX_DEFAULT);
     }
 
+    // ---------------------------------------------------------------------------------------------------- executor
+
+    /**
+     * Which executor runs each server's calls, decided once when the runtime is built and logged with its reason
+     * (also in each server's {@link io.offload.api.ServerStats#executor()} and
+     * {@link io.offload.api.ServerStats#executorReason()}).
+     *
+     * @param kind AUTO (the default: io_uring where the kernel allows it here, else system calls), IO_URING
+     *             (io_uring, or {@link #build()} fails saying why) or SYSCALLS (one blocking system call at a time
+     *             on each server thread).
+     * @return this.
+     */
+    public OffloadContext executor(final ExecutorChoice.Kind kind)
+    {
+        checkNotConcluded();
+        this.executor = requireNonNull(kind, "executor");
+        return this;
+    }
+
+    /** @return the executor setting ({@value Configuration#EXECUTOR_PROP}). */
+    public ExecutorChoice.Kind executor()
+    {
+        return executor != null ? executor : Configuration.executorKind();
+    }
+
+    /**
+     * @param maxInFlight io_uring requests in the kernel per server, 1 to
+     *                    {@link IoUringExecutorOptions#MAX_IN_FLIGHT}; default 256. More calls wait in the server.
+     * @return this.
+     */
+    public OffloadContext uringMaxInFlight(final int maxInFlight)
+    {
+        checkNotConcluded();
+        this.uringMaxInFlight = maxInFlight;
+        return this;
+    }
+
+    /** @return io_uring requests in the kernel per server ({@value Configuration#URING_MAX_IN_FLIGHT_PROP}). */
+    public int uringMaxInFlight()
+    {
+        return uringMaxInFlight != null ? uringMaxInFlight : Configuration.intValue(
+            Configuration.URING_MAX_IN_FLIGHT_PROP, Configuration.URING_MAX_IN_FLIGHT_DEFAULT);
+    }
+
+    /**
+     * @param on on the io_uring executor, answer the fsync/fdatasync calls of one fd that wait together with one
+     *           sync issued after all of them arrived; default false.
+     * @return this.
+     */
+    public OffloadContext uringFsyncCoalescing(final boolean on)
+    {
+        checkNotConcluded();
+        this.uringFsyncCoalescing = on;
+        return this;
+    }
+
+    /** @return whether fsync coalescing is on ({@value Configuration#URING_FSYNC_COALESCING_PROP}). */
+    public boolean uringFsyncCoalescing()
+    {
+        return uringFsyncCoalescing != null ? uringFsyncCoalescing : Configuration.booleanValue(
+            Configuration.URING_FSYNC_COALESCING_PROP, Configuration.URING_FSYNC_COALESCING_DEFAULT);
+    }
+
+    /**
+     * For tests of the fallback: make the io_uring availability check answer "refused" without asking the kernel,
+     * so that AUTO runs on system calls and IO_URING fails the build.
+     *
+     * @param on simulate a kernel that refuses io_uring; default false.
+     * @return this.
+     */
+    public OffloadContext uringSimulateUnavailable(final boolean on)
+    {
+        checkNotConcluded();
+        this.uringSimulateUnavailable = on;
+        return this;
+    }
+
+    /** @return whether io_uring is reported refused on purpose ({@value Configuration#URING_SIMULATE_UNAVAILABLE_PROP}). */
+    public boolean uringSimulateUnavailable()
+    {
+        return uringSimulateUnavailable != null ? uringSimulateUnavailable : Configuration.booleanValue(
+            Configuration.URING_SIMULATE_UNAVAILABLE_PROP, Configuration.URING_SIMULATE_UNAVAILABLE_DEFAULT);
+    }
+
+    /**
+     * The caller's fast path for file reads: {@code read} and {@code pread} routed to servers first try
+     * {@code preadv2(..., RWF_NOWAIT)} on the calling thread. Data in the page cache comes back at once, with no
+     * hand-off; EAGAIN (not cached) or any refusal sends the call to its server as before. Counted in
+     * {@link io.offload.api.RuntimeStats#nowaitHits()} and {@link io.offload.api.RuntimeStats#nowaitMisses()}. Not
+     * tried under {@link #adaptive(boolean) adaptive routing}, whose tuner routes reads by what it measures.
+     *
+     * @param on try the fast path; default true.
+     * @return this.
+     */
+    public OffloadContext nowaitReads(final boolean on)
+    {
+        checkNotConcluded();
+        this.nowaitReads = on;
+        return this;
+    }
+
+    /** @return whether reads try RWF_NOWAIT on the caller first ({@value Configuration#NOWAIT_READS_PROP}). */
+    public boolean nowaitReads()
+    {
+        return nowaitReads != null ? nowaitReads :
+            Configuration.booleanValue(Configuration.NOWAIT_READS_PROP, Configuration.NOWAIT_READS_DEFAULT);
+    }
+
     /**
      * For tests: told each start step's name before it runs; what it throws fails the start there.
      */
@@ -991,6 +1115,7 @@ public final class OffloadContext
     {
         return "OffloadContext[servers=" + describe(serverCpus) + ", routes=" + classRoutes + ", inline=" + inline +
             ", wait=" + waitStrategy + ", ring=" + ringCapacity + ", maxEntries=" + maxEntries +
+            ", executor=" + executor + ", nowaitReads=" + nowaitReads +
             (concluded ? "" : ", not concluded") + "]";
     }
 

@@ -29,6 +29,8 @@ import io.offload.servers.libc.CpuAffinity;
 import io.offload.servers.net.GateSockets;
 import io.offload.servers.call.AdaptiveTuner;
 import io.offload.servers.stats.PhaseRecorder;
+import io.offload.servers.uring.ExecutorChoice;
+import io.offload.servers.uring.IoUringSupport;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -111,14 +113,15 @@ public final class OffloadRuntime implements AutoCloseable
             entries = new EntryTable(pool);
             completer = new Completer(entries, errorHandler,
                 io.offload.servers.agent.WaiterWakeup.Policy.valueOf(config.wakeup().name()));
-            servers = new ServerSet(config, entries, completer, arena, errorHandler);
+            final ExecutorChoice.Selection executor = selectExecutor(config);
+            servers = new ServerSet(config, entries, completer, arena, errorHandler, executor);
             routing = route();
             bounces = new BouncePool();
             startedSoFar.push(bounces::close);
             gate = new OffloadGate(entries, routing, lifecycle, recorder,
                 CallWaiter.forPlatformThreads(config.waitStrategy(), config.spinLimit()),
                 CallWaiter.forVirtualThreads(config.virtualSpinLimit(), config.virtualYieldLimit()),
-                config.backpressure() == BackpressurePolicy.REJECT);
+                config.backpressure() == BackpressurePolicy.REJECT, config.nowaitReads());
             final CallMemory memory = new CallMemory(bounces);
             syscalls = new GateSyscalls(gate, memory);
             ownedAsyncExecutor = config.asyncExecutor() == null && config.isAsyncOnVirtualThreads() ?
@@ -158,6 +161,32 @@ public final class OffloadRuntime implements AutoCloseable
             throw new IllegalStateException("conclude() the context first (build() does)");
         }
         return new OffloadRuntime(config);
+    }
+
+    /**
+     * Decide, once per runtime, which executor the servers run: what the setting asks for and what the kernel allows
+     * ({@link IoUringSupport#check(boolean)}, answered "refused" when {@code uringSimulateUnavailable} is on).
+     * Logged once with the reason, which each server's stats repeat.
+     *
+     * @throws IllegalStateException if IO_URING was asked for and io_uring does not work here.
+     */
+    private static ExecutorChoice.Selection selectExecutor(final OffloadContext config)
+    {
+        final ExecutorChoice.Kind kind = config.executor();
+        final ExecutorChoice.Selection selection;
+        try
+        {
+            selection = ExecutorChoice.select(kind, config.uringMaxInFlight(), config.uringFsyncCoalescing(),
+                kind == ExecutorChoice.Kind.SYSCALLS ? null : IoUringSupport.check(config.uringSimulateUnavailable()));
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new IllegalStateException(Configuration.EXECUTOR_PROP + "=" + kind + " cannot run here: " +
+                ex.getMessage() + (config.uringSimulateUnavailable() ? " (" +
+                Configuration.URING_SIMULATE_UNAVAILABLE_PROP + " is true)" : ""), ex);
+        }
+        LOG.info("offload servers run on {}", selection.reason());
+        return selection;
     }
 
     /**
@@ -208,9 +237,9 @@ public final class OffloadRuntime implements AutoCloseable
         }
         observe("started");
         startedSoFar.clear(); // from here on, close() owns all of it
-        LOG.info("offload runtime started: {} server(s) {}, router {}, wait {}", servers.servers().size(),
-            servers.describe(),
-            config.router(), config.waitStrategy());
+        LOG.info("offload runtime started: {} server(s) {}, executor {}, router {}, wait {}, nowait reads {}",
+            servers.servers().size(), servers.describe(), servers.executor().executorName(), config.router(),
+            config.waitStrategy(), config.nowaitReads() ? "on" : "off");
     }
 
     private void observe(final String step)
@@ -400,7 +429,8 @@ public final class OffloadRuntime implements AutoCloseable
         final boolean closed = lifecycle.isClosed();
         final List<ServerStats> list = servers.stats(closed);
         return new RuntimeStats(list, closed ? 0 : pool.countNotFree(), pool.allocatedEntries(), pool.maxEntries(),
-            gate.rejected(), gate.inlineCalls(), recorder.recording(), recorder.snapshot());
+            gate.rejected(), gate.inlineCalls(), recorder.recording(), recorder.snapshot(), gate.nowaitHits(),
+            gate.nowaitMisses());
     }
 
     /**

@@ -13,6 +13,7 @@ import io.offload.servers.agent.ServerPort;
 import io.offload.servers.agent.ServerShutdown;
 import io.offload.servers.agent.SyscallServer;
 import io.offload.servers.call.ServerGroupImpl;
+import io.offload.servers.uring.ExecutorChoice;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -40,6 +41,7 @@ final class ServerSet
 {
     private final OffloadContext config;
     private final ErrorHandler errorHandler;
+    private final ExecutorChoice.Selection executor;
     private final List<SyscallServer> servers = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final Map<SyscallClass, ServerGroupImpl> groups = new EnumMap<>(SyscallClass.class);
@@ -50,12 +52,14 @@ final class ServerSet
      * @param completer    the completion thread's agent, which gets one port per server.
      * @param arena        memory of the rings.
      * @param errorHandler where the servers' exceptions go.
+     * @param executor     the executor chosen once for the runtime: every server makes its own from the factory.
      */
     ServerSet(final OffloadContext config, final EntryTable entries, final Completer completer, final Arena arena,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler, final ExecutorChoice.Selection executor)
     {
         this.config = config;
         this.errorHandler = errorHandler;
+        this.executor = executor;
         for (final Map.Entry<SyscallClass, int[]> e : config.serverCpus().entrySet())
         {
             final int[] cpus = e.getValue();
@@ -66,7 +70,8 @@ final class ServerSet
                     MpscHandleRing.allocate(arena, config.ringCapacity()),
                     MpscHandleRing.allocate(arena, HandleRingDescriptor.nextPowerOfTwo(config.maxEntries())),
                     completer.newPort(arena), config.batchLimit(),
-                    new ServerCounters(Arena.ofAuto()), errorHandler); // counters outlive close()
+                    new ServerCounters(Arena.ofAuto()), errorHandler, // counters outlive close()
+                    executor.factory());
                 servers.add(server);
                 ports[i] = server.port();
             }
@@ -226,9 +231,34 @@ final class ServerSet
                 s.isRunning(),
                 s.failuresByErrno(),
                 s.batchSizes(),
-                s.port().phases().snapshot()));
+                s.port().phases().snapshot(),
+                executorName(s),
+                executorReason(s)));
         }
         return list;
+    }
+
+    /** @return the executor chosen for the runtime, and why. */
+    ExecutorChoice.Selection executor()
+    {
+        return executor;
+    }
+
+    /**
+     * @return the executor a server runs ("io_uring", "syscalls"): its own once started (an AUTO server whose ring
+     *         the kernel refused runs on system calls), the runtime's choice before.
+     */
+    private String executorName(final SyscallServer server)
+    {
+        final String name = server.executorName();
+        return name != null ? name : executor.executorName();
+    }
+
+    private String executorReason(final SyscallServer server)
+    {
+        final String name = server.executorName();
+        return name == null || name.equals(executor.executorName()) ? executor.reason() :
+            executor.reason() + "; but the kernel refused this server's ring, so it runs on " + name;
     }
 
     /** @return e.g. {@code [offload-file-0@1, offload-network-0@any]}. */

@@ -22,7 +22,8 @@ final class DefaultProviderTest
     @Test
     void unmodifiedCodeUsingFilesAtOnceRunsOnTheFileServers() throws Exception
     {
-        final ChildJvm.Result result = ChildJvm.run(List.of(ChildJvm.DEFAULT_PROVIDER, "-Doffload.phases=all"),
+        final ChildJvm.Result result = ChildJvm.run(List.of(ChildJvm.DEFAULT_PROVIDER, "-Doffload.phases=all",
+            "-Doffload.file.nowaitReads=false"), // every read to the server, none answered on the caller
             DefaultProviderMain.class, dir.toString());
         final String out = result.output();
         assertEquals(0, result.exitCode(), out);

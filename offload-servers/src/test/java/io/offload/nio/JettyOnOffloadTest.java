@@ -21,7 +21,8 @@ final class JettyOnOffloadTest
     @Test
     void resourceHandlerServesFilesThroughTheProvider() throws Exception
     {
-        final ChildJvm.Result result = ChildJvm.run(List.of(ChildJvm.DEFAULT_PROVIDER, "-Doffload.phases=all"),
+        final ChildJvm.Result result = ChildJvm.run(List.of(ChildJvm.DEFAULT_PROVIDER, "-Doffload.phases=all",
+            "-Doffload.file.nowaitReads=false"), // every read to the server, none answered on the caller
             JettyMain.class, temp.resolve("www").toString());
         final String out = result.output();
         assertEquals(0, result.exitCode(), out);

@@ -813,7 +813,10 @@ final class NioConformanceTest
             Syscall.FDATASYNC, Syscall.FTRUNCATE, Syscall.GETDENTS64, Syscall.UNLINKAT, Syscall.MKDIRAT,
             Syscall.RENAMEAT, Syscall.READLINKAT, Syscall.COPY_FILE_RANGE, Syscall.SYMLINKAT, Syscall.FACCESSAT))
         {
-            assertTrue(seen.contains(expected), expected + " ran on a FILE server; seen " + seen);
+            // a read of cached data is answered on the caller (RWF_NOWAIT), without a server: counted as a hit
+            final boolean onTheCaller = (expected == Syscall.READ || expected == Syscall.PREAD) &&
+                runtime.stats().nowaitHits() > 0;
+            assertTrue(seen.contains(expected) || onTheCaller, expected + " ran on a FILE server; seen " + seen);
         }
         assertTrue(runtime.stats().servers().getFirst().completed() > 0);
     }

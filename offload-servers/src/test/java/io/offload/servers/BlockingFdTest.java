@@ -168,6 +168,13 @@ class BlockingFdTest
     void closeHonoursItsTimeoutWhenAServerIsStuckInTheKernelAndNeverCompletesThatCall() throws Exception
     {
         final OffloadRuntime runtime = runtime();
+        if (!"syscalls".equals(runtime.stats().servers().get(0).executor()))
+        {
+            // io_uring runs the openat in the kernel's worker and its cancel ends it: the server is never stuck
+            runtime.close();
+            org.junit.jupiter.api.Assumptions.abort("a server stuck in a system call is the syscall executor's case; " +
+                "this runtime runs " + runtime.stats().servers().get(0).executor());
+        }
         final CompletableFuture<Integer> open = new CompletableFuture<>();
         final Thread opener = new Thread(() ->
         {

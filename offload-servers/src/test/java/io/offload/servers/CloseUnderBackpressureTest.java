@@ -34,7 +34,9 @@ class CloseUnderBackpressureTest
     {
         final OffloadRuntime runtime = OffloadRuntime.builder().unpinnedServers(SyscallClass.FILE, 1)
             .route(SyscallClass.PROCESS, SyscallClass.FILE).ringCapacity(16).maxEntries(64).entriesPerPage(64)
-            .backpressure(BackpressurePolicy.WAIT).build();
+            .backpressure(BackpressurePolicy.WAIT)
+            .nowaitReads(false) // /dev/zero answers on the caller otherwise: nobody would wait for room
+            .build();
         final int fd = runtime.syscalls().open("/dev/zero", LinuxConstants.O_RDONLY, 0);
         final int callers = 2_000;
         final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();

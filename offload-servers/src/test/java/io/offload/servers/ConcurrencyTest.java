@@ -97,7 +97,9 @@ class ConcurrencyTest
         }
         Files.write(file, content);
         try (OffloadRuntime runtime = OffloadRuntime.builder().unpinnedServers(SyscallClass.FILE, 2)
-            .waitStrategy(strategy).spinLimit(100).ringCapacity(16).build())
+            .waitStrategy(strategy).spinLimit(100).ringCapacity(16)
+            .nowaitReads(false) // the hand-off under contention: every pread to a server, none from the page cache
+            .build())
         {
             final int fd = runtime.syscalls().open(file.toString(), io.offload.api.LinuxConstants.O_RDONLY, 0);
             final int threads = 6;

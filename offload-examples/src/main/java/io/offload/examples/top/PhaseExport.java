@@ -236,7 +236,8 @@ public final class PhaseExport
                     .servers(SyscallClass.FILE, twoCpus ? second : -1)
                     .route(SyscallClass.PROCESS, SyscallClass.FILE)
                     .waitStrategy(twoCpus ? WaitStrategy.SPIN : WaitStrategy.SPIN_THEN_PARK)
-                    .idleStrategy(twoCpus ? "busy" : "yield");
+                    .idleStrategy(twoCpus ? "busy" : "yield")
+                    .nowaitReads(false); // the hand-off's phases: a cached pread would be answered on the caller
                 if (!twoCpus)
                 {
                     notes.add("one CPU: caller and server unpinned on it; the caller parks after a short spin");

@@ -88,6 +88,7 @@ final class ZcoreRuns
                     .idleStrategy(idle)
                     .waitStrategy(wait)
                     .spinLimit(Workloads.SHARED_SPINS)
+                    .nowaitReads(false) // zCore's tasks measure the hand-off: every offloaded read to the server
                     .build())
                 {
                     final boolean pinnedNow = runtime.stats().servers().getFirst().pinned();

@@ -126,8 +126,41 @@ public final class SyscallServer implements Agent
         final ServerCounters counters,
         final ErrorHandler errorHandler)
     {
+        this(syscallClass, index, requestedCpu, entries, ring, control, completions, batchLimit, counters,
+            errorHandler, null);
+    }
+
+    /**
+     * A server with the system clock and the given executor: what a runtime makes.
+     *
+     * @param syscallClass    class served.
+     * @param index           index within the class.
+     * @param requestedCpu    CPU to pin to, or -1 for unpinned.
+     * @param entries         the runtime's entries.
+     * @param ring            this server's submission ring.
+     * @param control         this server's control ring (cancellations).
+     * @param completions     the completion thread's port for this server.
+     * @param batchLimit      most entries per drain.
+     * @param counters        this server's counters.
+     * @param errorHandler    where exceptions go.
+     * @param executorFactory makes the executor on the server thread ({@code ExecutorChoice.select} picks one); null
+     *                        for a {@link SyscallExecutor}.
+     */
+    public SyscallServer(
+        final SyscallClass syscallClass,
+        final int index,
+        final int requestedCpu,
+        final EntryTable entries,
+        final MpscHandleRing ring,
+        final MpscHandleRing control,
+        final Completer.Port completions,
+        final int batchLimit,
+        final ServerCounters counters,
+        final ErrorHandler errorHandler,
+        final ServerExecutor.Factory executorFactory)
+    {
         this(syscallClass, index, requestedCpu, entries, ring, control, completions.wakeup(), batchLimit, counters,
-            errorHandler, SystemNanoClock.INSTANCE, null);
+            errorHandler, SystemNanoClock.INSTANCE, executorFactory);
     }
 
     /**

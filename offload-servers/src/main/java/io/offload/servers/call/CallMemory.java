@@ -69,14 +69,24 @@ public final class CallMemory
         final int kind = kind(buf, "buf");
         if (kind != SegmentLifetime.SHARED || length == 0)
         {
-            final long result = gate.call(syscall, a0, buf.address(), length, a3, 0, 0, timeout);
+            long result = gate.readNoWait(syscall, (int)a0, buf.address(), length, a3, timeout);
+            if (result == SyscallGate.NOT_SERVED)
+            {
+                result = gate.call(syscall, a0, buf.address(), length, a3, 0, 0, timeout);
+            }
             Reference.reachabilityFence(buf);
             return result;
         }
         final Bounce bounce = pool.lease(length);
         try
         {
-            final long result = gate.call(syscall, a0, bounce.address(), length, a3, 0, 0, timeout);
+            // a shared arena's segment never reaches the kernel, not even on the caller's fast path: another thread
+            // may close it during the read
+            long result = gate.readNoWait(syscall, (int)a0, bounce.address(), length, a3, timeout);
+            if (result == SyscallGate.NOT_SERVED)
+            {
+                result = gate.call(syscall, a0, bounce.address(), length, a3, 0, 0, timeout);
+            }
             if (result > 0)
             {
                 MemorySegment.copy(bounce.memory(), 0, buf, 0, result);

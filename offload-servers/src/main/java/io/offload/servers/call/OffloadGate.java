@@ -48,6 +48,8 @@ public final class OffloadGate implements SyscallGate
     /** What {@link #claimSlowPath} returns on a thread that frees entries when the pool is empty. */
     private static final int MUST_NOT_WAIT = -2;
     private static final int CLOSE_OP = Syscall.CLOSE.op();
+    private static final int READ_OP = Syscall.READ.op();
+    private static final int PREAD_OP = Syscall.PREAD.op();
 
     private final EntryTable entries;
     private final EntryPool pool;
@@ -60,8 +62,11 @@ public final class OffloadGate implements SyscallGate
     private final CallWaiter platformWaiter;
     private final CallWaiter virtualWaiter;
     private final boolean rejectWhenFull;
+    private final boolean nowaitReads;
     private final LongAdder rejected = new LongAdder();
     private final LongAdder inlineCalls = new LongAdder();
+    private final LongAdder nowaitHits = new LongAdder();
+    private final LongAdder nowaitMisses = new LongAdder();
 
     /**
      * @param entries        the entry table (pool and attachments).
@@ -71,11 +76,15 @@ public final class OffloadGate implements SyscallGate
      * @param platformWaiter how platform threads wait.
      * @param virtualWaiter  how virtual threads wait.
      * @param rejectWhenFull REJECT back-pressure (EAGAIN at once) rather than WAIT.
+     * @param nowaitReads    offloaded {@code read}/{@code pread} first try RWF_NOWAIT on the caller
+     *                       ({@link #readNoWait}); not with adaptive routing, whose tuner decides their route from
+     *                       what it measures of both sides.
      */
     public OffloadGate(final EntryTable entries, final Routing routing, final Lifecycle lifecycle,
         final PhaseRecorder recorder, final CallWaiter platformWaiter, final CallWaiter virtualWaiter,
-        final boolean rejectWhenFull)
+        final boolean rejectWhenFull, final boolean nowaitReads)
     {
+        this.nowaitReads = nowaitReads && routing.tuner() == null; // adaptive: the tuner routes reads by their costs
         this.entries = entries;
         this.pool = entries.pool();
         this.entry = entries.entry();
@@ -103,6 +112,69 @@ public final class OffloadGate implements SyscallGate
     public long inlineCalls()
     {
         return inlineCalls.sum();
+    }
+
+    /**
+     * @return reads answered on the caller by RWF_NOWAIT so far.
+     */
+    public long nowaitHits()
+    {
+        return nowaitHits.sum();
+    }
+
+    /**
+     * @return reads that tried RWF_NOWAIT on the caller and went to a server so far.
+     */
+    public long nowaitMisses()
+    {
+        return nowaitMisses.sum();
+    }
+
+    /**
+     * The caller's fast path, a route beside INLINE for {@code read} and {@code pread} whose route has servers:
+     * {@code preadv2(RWF_NOWAIT)} on this thread ({@link NoWaitReads}). Bytes from the page cache are the answer,
+     * with no hand-off (a hit); anything else (EAGAIN: not cached; EOPNOTSUPP: the fd does not take the flag; any
+     * error) leaves the call to its server (a miss), which answers as it always did. A short answer from a regular
+     * file is asked again for the rest without waiting: end of file is a hit, pages not cached give the rest of the
+     * range to the server. Nothing here waits, so the caller holds its buffer throughout.
+     */
+    @Override
+    public long readNoWait(final Syscall syscall, final int fd, final long address, final long length,
+        final long offset, final long timeoutNanos)
+    {
+        final int op = syscall.op();
+        if (!nowaitReads || length <= 0 || (op != READ_OP && op != PREAD_OP) || routing.route(op) == null ||
+            !lifecycle.isOpen())
+        {
+            return NOT_SERVED; // INLINE runs the plain call on the caller anyway; a closed runtime refuses the call
+        }
+        long done = NoWaitReads.read(fd, address, length, op == PREAD_OP ? offset : -1);
+        if (done == NoWaitReads.MISS)
+        {
+            nowaitMisses.increment();
+            return NOT_SERVED;
+        }
+        if (done == 0 || done == length || !NoWaitReads.isShortFileRead(fd))
+        {
+            nowaitHits.increment();
+            return done; // all of it, end of file, or what a pipe or socket had
+        }
+        // a file's short answer: its end (the last block of most files), or pages not cached past what came back
+        long more;
+        while ((more = NoWaitReads.read(fd, address + done, length - done, op == PREAD_OP ? offset + done : -1)) !=
+            NoWaitReads.MISS)
+        {
+            done += more;
+            if (more == 0 || done == length)
+            {
+                nowaitHits.increment();
+                return done;
+            }
+        }
+        nowaitMisses.increment();
+        more = call(syscall, fd, address + done, length - done, op == PREAD_OP ? offset + done : 0, 0, 0,
+            timeoutNanos);
+        return more > 0 ? done + more : done; // bytes moved are the answer, whatever the rest did
     }
 
     /**

@@ -8,6 +8,9 @@ import io.offload.api.Syscall;
  */
 public interface SyscallGate
 {
+    /** What {@link #readNoWait} returns when it did not answer the call: make it with {@link #call}. */
+    long NOT_SERVED = Long.MIN_VALUE;
+
     /**
      * @param syscall the call.
      * @param a0      first argument, in libc order.
@@ -33,6 +36,24 @@ public interface SyscallGate
     default long closeSocket(final int fd)
     {
         return call(Syscall.CLOSE, fd, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * The caller's fast path for a read: answer it now on the calling thread if that never waits (data in the page
+     * cache), or say it did not. Not every gate has one: a direct gate makes the plain call anyway.
+     *
+     * @param syscall      READ or PREAD (anything else is not served).
+     * @param fd           the fd.
+     * @param address      where the bytes go: checked memory the caller holds to the end of the call.
+     * @param length       bytes wanted.
+     * @param offset       the file offset of a pread (ignored for a read).
+     * @param timeoutNanos the call's limit, for a part of it that goes to a server.
+     * @return bytes read, -errno, or {@link #NOT_SERVED}.
+     */
+    default long readNoWait(final Syscall syscall, final int fd, final long address, final long length,
+        final long offset, final long timeoutNanos)
+    {
+        return NOT_SERVED;
     }
 
     /**

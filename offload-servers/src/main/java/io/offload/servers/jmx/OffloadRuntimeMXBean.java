@@ -46,6 +46,16 @@ public interface OffloadRuntimeMXBean
     long getInlineCalls();
 
     /**
+     * @return FILE reads answered on the caller's thread by RWF_NOWAIT (page cache), with no hand-off.
+     */
+    long getNowaitHits();
+
+    /**
+     * @return FILE reads that tried RWF_NOWAIT on the caller first and went to a server.
+     */
+    long getNowaitMisses();
+
+    /**
      * @return exceptions reported to the runtime's error handler.
      */
     long getErrorCount();

@@ -47,6 +47,16 @@ public interface OffloadServerMXBean
     int getCurrentCpu();
 
     /**
+     * @return what runs its calls: "syscalls" or "io_uring".
+     */
+    String getExecutor();
+
+    /**
+     * @return why that executor: what was asked for and what the kernel allowed.
+     */
+    String getExecutorReason();
+
+    /**
      * @return entries it took from its ring.
      */
     long getPickedUp();

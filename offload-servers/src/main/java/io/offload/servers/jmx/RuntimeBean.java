@@ -77,6 +77,18 @@ final class RuntimeBean implements OffloadRuntimeMXBean
     }
 
     @Override
+    public long getNowaitHits()
+    {
+        return stats().nowaitHits();
+    }
+
+    @Override
+    public long getNowaitMisses()
+    {
+        return stats().nowaitMisses();
+    }
+
+    @Override
     public long getErrorCount()
     {
         return runtime.errorCount();

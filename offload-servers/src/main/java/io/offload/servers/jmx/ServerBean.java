@@ -82,6 +82,18 @@ final class ServerBean implements OffloadServerMXBean
     }
 
     @Override
+    public String getExecutor()
+    {
+        return stats().executor();
+    }
+
+    @Override
+    public String getExecutorReason()
+    {
+        return stats().executorReason();
+    }
+
+    @Override
     public long getPickedUp()
     {
         return stats().pickedUp();

@@ -156,6 +156,14 @@ public final class LibC
             "preadv2", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     }
 
+    /** preadv2 without errno capture: the caller's RWF_NOWAIT fast path needs only "bytes or not", and a
+     * capturing downcall allocates on the caller's thread. */
+    static final class Preadv2NoErrno
+    {
+        static final MethodHandle MH = bind(
+            "preadv2", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
     static final class Pwritev2
     {
         static final MethodHandle MH = errnoCapturing(

@@ -62,6 +62,34 @@ public final class NoWaitIo
     }
 
     /**
+     * preadv2(2) without errno: for a caller that only needs to know whether bytes came back. Unlike
+     * {@link #preadv2}, which captures errno, it allocates nothing on any thread (a downcall that captures errno
+     * allocates a little per call outside a server's compiled loop).
+     *
+     * @param fd     the fd.
+     * @param iov    address of the iovec array.
+     * @param iovcnt its length.
+     * @param offset file offset, or -1 for the fd's position (read/readv).
+     * @param flags  {@link #RWF_NOWAIT} or 0.
+     * @return bytes read, or -1 for any failure (EAGAIN, EOPNOTSUPP, EBADF, EINTR, ...).
+     */
+    public static long preadv2NoErrno(final int fd, final long iov, final int iovcnt, final long offset, final int flags)
+    {
+        try
+        {
+            return (long)LibC.Preadv2NoErrno.MH.invokeExact(fd, iov, iovcnt, offset, flags);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException("preadv2 downcall failed", ex);
+        }
+    }
+
+    /**
      * pwritev2(2).
      *
      * @param capture errno capture segment of the calling thread.

@@ -46,6 +46,8 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>offload.entries.in.use / .allocated / .max</td><td>gauges</td><td></td><td>the entry pool</td></tr>
  *   <tr><td>offload.calls.rejected / offload.calls.inline</td><td>function counters</td><td></td>
  *       <td>back-pressure refusals, INLINE calls</td></tr>
+ *   <tr><td>offload.calls.nowait.hits / offload.calls.nowait.misses</td><td>function counters</td><td></td>
+ *       <td>FILE reads answered on the caller by RWF_NOWAIT, and those that went on to a server</td></tr>
  *   <tr><td>offload.call.phase</td><td>function timer (count, total)</td><td>syscall, phase, path</td>
  *       <td>{@link PhaseStats#count()}, mean x count</td></tr>
  *   <tr><td>offload.call.phase.percentile</td><td>time gauge</td><td>syscall, phase, path, percentile</td>
@@ -190,6 +192,11 @@ public final class OffloadMetrics implements MeterBinder
             .description("calls refused by the back-pressure policy").register(registry);
         FunctionCounter.builder("offload.calls.inline", this, m -> m.current().stats.inlineCalls()).tags(tags)
             .description("calls run on the caller's thread (INLINE route)").register(registry);
+        FunctionCounter.builder("offload.calls.nowait.hits", this, m -> m.current().stats.nowaitHits()).tags(tags)
+            .description("FILE reads answered on the caller's thread by RWF_NOWAIT (page cache)").register(registry);
+        FunctionCounter.builder("offload.calls.nowait.misses", this, m -> m.current().stats.nowaitMisses())
+            .tags(tags).description("FILE reads that tried RWF_NOWAIT on the caller and went to a server")
+            .register(registry);
     }
 
     private void bindServer(final MeterRegistry registry, final ServerStats server)
