@@ -11,6 +11,7 @@ import io.offload.servers.agent.ServerPort;
 import io.offload.servers.executor.FdOwners;
 import io.offload.servers.stats.PhaseRecorder;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -67,6 +68,21 @@ public final class OffloadGate implements SyscallGate
     private final LongAdder inlineCalls = new LongAdder();
     private final LongAdder nowaitHits = new LongAdder();
     private final LongAdder nowaitMisses = new LongAdder();
+    /**
+     * Fast-path tries that missed in a row, up to {@link #MISS_STREAK_LIMIT}; 0 after a hit. Read and written plainly
+     * by every caller: a lost update only moves the next switch between trying and skipping by a call or two. Written
+     * only when it changes, so callers whose reads all hit (or all miss) share the line read-only.
+     */
+    private int missStreak;
+    /** Misses in a row past which the fast path is tried only on one read in {@link #PROBE_ONE_IN}. */
+    static final int MISS_STREAK_LIMIT = 16;
+    /** While reads keep missing, one read in this many still tries the fast path, to see the cache warm again. */
+    static final int PROBE_ONE_IN = 64;
+    /**
+     * How a caller waits for a read whose fast path missed: the data is coming from the device, so spinning or
+     * yielding first only takes the carrier (or the CPU) from callers that have work to do.
+     */
+    private final CallWaiter parkAtOnce = CallWaiter.forVirtualThreads(0, 0);
 
     /**
      * @param entries        the entry table (pool and attachments).
@@ -136,7 +152,11 @@ public final class OffloadGate implements SyscallGate
      * with no hand-off (a hit); anything else (EAGAIN: not cached; EOPNOTSUPP: the fd does not take the flag; any
      * error) leaves the call to its server (a miss), which answers as it always did. A short answer from a regular
      * file is asked again for the rest without waiting: end of file is a hit, pages not cached give the rest of the
-     * range to the server. Nothing here waits, so the caller holds its buffer throughout.
+     * range to the server. Nothing here waits, so the caller holds its buffer throughout. A miss is made here at
+     * its server at once (its caller parks without spinning: the data comes from the device); while reads keep
+     * missing ({@link #MISS_STREAK_LIMIT} in a row), only one in {@link #PROBE_ONE_IN} tries the fast path, because
+     * on a miss {@code preadv2(RWF_NOWAIT)} still starts the kernel's readahead on the caller's thread, which costs
+     * more than the hand-off it would save; the others count as misses.
      */
     @Override
     public long readNoWait(final Syscall syscall, final int fd, final long address, final long length,
@@ -148,11 +168,27 @@ public final class OffloadGate implements SyscallGate
         {
             return NOT_SERVED; // INLINE runs the plain call on the caller anyway; a closed runtime refuses the call
         }
+        final int streak = missStreak;
+        if (streak >= MISS_STREAK_LIMIT && ThreadLocalRandom.current().nextInt(PROBE_ONE_IN) != 0)
+        {
+            // recent reads all missed (a cold file, a device read each): a try costs a system call and, on a miss,
+            // the kernel's readahead work on this thread, for nothing; the server gets the read straight away
+            nowaitMisses.increment();
+            return slowRead(syscall, fd, address, length, offset, timeoutNanos);
+        }
         long done = NoWaitReads.read(fd, address, length, op == PREAD_OP ? offset : -1);
         if (done == NoWaitReads.MISS)
         {
             nowaitMisses.increment();
-            return NOT_SERVED;
+            if (streak < MISS_STREAK_LIMIT)
+            {
+                missStreak = streak + 1;
+            }
+            return slowRead(syscall, fd, address, length, offset, timeoutNanos);
+        }
+        if (streak != 0)
+        {
+            missStreak = 0;
         }
         if (done == 0 || done == length || !NoWaitReads.isShortFileRead(fd))
         {
@@ -172,9 +208,18 @@ public final class OffloadGate implements SyscallGate
             }
         }
         nowaitMisses.increment();
-        more = call(syscall, fd, address + done, length - done, op == PREAD_OP ? offset + done : 0, 0, 0,
-            timeoutNanos);
+        more = submit(syscall, false, fd, address + done, length - done, op == PREAD_OP ? offset + done : 0, 0, 0,
+            timeoutNanos, null, true);
         return more > 0 ? done + more : done; // bytes moved are the answer, whatever the rest did
+    }
+
+    /**
+     * A read the page cache did not answer, made at its server; its caller parks at once ({@code slow}).
+     */
+    private long slowRead(final Syscall syscall, final int fd, final long address, final long length,
+        final long offset, final long timeoutNanos)
+    {
+        return submit(syscall, false, fd, address, length, offset, 0, 0, timeoutNanos, null, true);
     }
 
     /**
@@ -203,13 +248,13 @@ public final class OffloadGate implements SyscallGate
     public long call(final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4,
         final long a5, final long timeoutNanos)
     {
-        return submit(syscall, false, a0, a1, a2, a3, a4, a5, timeoutNanos, null);
+        return submit(syscall, false, a0, a1, a2, a3, a4, a5, timeoutNanos, null, false);
     }
 
     @Override
     public long closeSocket(final int fd)
     {
-        return submit(Syscall.CLOSE, true, fd, 0, 0, 0, 0, 0, 0, null);
+        return submit(Syscall.CLOSE, true, fd, 0, 0, 0, 0, 0, 0, null, false);
     }
 
     /**
@@ -228,7 +273,7 @@ public final class OffloadGate implements SyscallGate
     void submitAsync(final AsyncCall<?> call, final long a0, final long a1, final long a2, final long a3,
         final long a4, final long a5)
     {
-        final long result = submit(call.syscall(), false, a0, a1, a2, a3, a4, a5, 0, call);
+        final long result = submit(call.syscall(), false, a0, a1, a2, a3, a4, a5, 0, call, false);
         if (result != PENDING)
         {
             call.onResult(result);
@@ -243,10 +288,13 @@ public final class OffloadGate implements SyscallGate
      * @param onSocket route as a socket's call (to the socket's owner, or inline where sockets run inline) whatever
      *                 the call's own route.
      * @param async    null for a blocking call, or the async call to be told the result.
+     * @param slow     the call is known to wait for a device (a read the page cache could not answer): a blocking
+     *                 caller parks at once rather than spin first, unless its strategy is SPIN.
      * @return the result or -errno, or {@link #PENDING} for an async call now in flight.
      */
     private long submit(final Syscall syscall, final boolean onSocket, final long a0, final long a1, final long a2,
-        final long a3, final long a4, final long a5, final long timeoutNanos, final AsyncCall<?> async)
+        final long a3, final long a4, final long a5, final long timeoutNanos, final AsyncCall<?> async,
+        final boolean slow)
     {
         final int op = syscall.op();
         if (op == CLOSE_OP && !lifecycle.isOpen())
@@ -275,7 +323,7 @@ public final class OffloadGate implements SyscallGate
         final long enter = record ? System.nanoTime() : 0;
         final long result = group == null ?
             runInline(syscall, a0, a1, a2, a3, a4, a5, timeoutNanos, record, enter) :
-            offload(group, fdBound, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos, record, enter, async);
+            offload(group, fdBound, syscall, a0, a1, a2, a3, a4, a5, timeoutNanos, record, enter, async, slow);
         return result == PENDING ? PENDING : afterClose(op, result, a0);
     }
 
@@ -314,7 +362,7 @@ public final class OffloadGate implements SyscallGate
 
     private long offload(final ServerGroupImpl group, final boolean fdBound, final Syscall syscall, final long a0,
         final long a1, final long a2, final long a3, final long a4, final long a5, final long timeoutNanos,
-        final boolean record, final long enter, final AsyncCall<?> async)
+        final boolean record, final long enter, final AsyncCall<?> async, final boolean slow)
     {
         lifecycle.checkOpen();
         final ServerPort server = select(syscall, group, fdBound, a0);
@@ -333,7 +381,11 @@ public final class OffloadGate implements SyscallGate
             }
         }
         final Thread caller = Thread.currentThread();
-        final CallWaiter waiter = async != null ? null : caller.isVirtual() ? virtualWaiter : platformWaiter;
+        CallWaiter waiter = async != null ? null : caller.isVirtual() ? virtualWaiter : platformWaiter;
+        if (slow && waiter != null && waiter.waiterKind() != WAITER_SPINNING)
+        {
+            waiter = parkAtOnce;
+        }
         final int waiterKind = waiter == null ? WAITER_ASYNC : waiter.waiterKind();
         entry.spRequest(handle, syscall.op(), a0, a1, a2, a3, a4, a5, caller.threadId(), waiterKind);
         if (async != null)

@@ -40,7 +40,8 @@ public interface SyscallGate
 
     /**
      * The caller's fast path for a read: answer it now on the calling thread if that never waits (data in the page
-     * cache), or say it did not. Not every gate has one: a direct gate makes the plain call anyway.
+     * cache), or make it as a read that waits for its device, or say it did not take the call ({@link #NOT_SERVED}).
+     * Not every gate has one: a direct gate makes the plain call anyway.
      *
      * @param syscall      READ or PREAD (anything else is not served).
      * @param fd           the fd.
