@@ -11,6 +11,9 @@ import org.agrona.concurrent.NanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -194,6 +197,7 @@ public final class IoUringExecutor implements ServerExecutor
         try
         {
             ops = new UringOps(opened.probe(), this.options.fallbackFor());
+            raiseBoundedWorkers(opened, this.options.maxInFlight());
             kinds = new FdKinds();
             made = fallback.newExecutor(context);
             if (made == null)
@@ -543,6 +547,28 @@ public final class IoUringExecutor implements ServerExecutor
     void syncTrace(final UringSyncGroups.SyncTrace trace)
     {
         submission.groups().trace = trace;
+    }
+
+    /**
+     * The kernel runs what cannot complete without blocking (an fsync, a buffered write to a regular file) on the
+     * ring's io-wq workers, and bounds the "bounded" ones (regular-file work) at four per CPU by default: on a
+     * 2-CPU machine 8 fsyncs in flight, however many the server issued, where a JDK virtual thread's force() is
+     * compensated with a carrier of its own. Raise that bound to the executor's own bound on requests in flight.
+     * Best effort: a kernel before 5.15 refuses the opcode and keeps its default.
+     */
+    private static void raiseBoundedWorkers(final IoUring ring, final int maxInFlight)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment limits = arena.allocate(ValueLayout.JAVA_INT, 2);
+            limits.setAtIndex(ValueLayout.JAVA_INT, 0, maxInFlight);
+            limits.setAtIndex(ValueLayout.JAVA_INT, 1, 0); // 0: the unbounded (socket) workers keep their limit
+            ring.register(IoUringConstants.IORING_REGISTER_IOWQ_MAX_WORKERS, limits, 2);
+        }
+        catch (final IoUringException refused)
+        {
+            // an older kernel: the default bound stays, the calls still run, fewer fsyncs at once
+        }
     }
 
     @Override
