@@ -5,6 +5,7 @@ import io.offload.api.Errno;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 import static io.offload.servers.uring.CqeDescriptor.CQE_SHIFT;
@@ -104,6 +105,21 @@ import static io.offload.servers.uring.SqeDescriptor.SQE_SHIFT;
  */
 public final class IoUring implements AutoCloseable
 {
+    private static final VarHandle WAKE_PENDING;
+
+    static
+    {
+        try
+        {
+            WAKE_PENDING = MethodHandles.lookup().findVarHandle(IoUring.class, "wakePending",
+                boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     /** The kernel's largest SQ ({@code IORING_MAX_ENTRIES}). */
     public static final int MAX_ENTRIES = 32768;
     /** The kernel's largest CQ ({@code IORING_MAX_CQ_ENTRIES}). */
@@ -160,6 +176,15 @@ public final class IoUring implements AutoCloseable
     private int sqeTail;
     private int cqHead;
     private boolean wakeArmed;
+    /**
+     * A wake-up was written and its CQE not yet reaped: set by the waker that writes (CAS false to true), cleared by
+     * the ring's thread when it reaps the poll's CQE, wherever it reaps it (a wait or a plain reap). A waker that finds
+     * it set writes nothing, because a CQE is on its way or already in the CQ and ends the next wait. Cleared only on
+     * the reap, never before or after a wait: a flag cleared after a wait could stay set once its CQE had been reaped
+     * outside a wait, and every later waker would then skip its write while the thread slept (the lost wake-up of
+     * the first version, seen as a 100 ms p99: the server's longest sleep).
+     */
+    private volatile boolean wakePending;
     private boolean wakeMultishot = true;
     private boolean closed;
 
@@ -773,6 +798,8 @@ public final class IoUring implements AutoCloseable
     private void onWake(final int res, final int flags)
     {
         wakeups++;
+        // pairs with wake()'s CAS: a waker from here on writes again, and its CQE ends the next wait
+        WAKE_PENDING.setVolatile(this, false);
         if ((flags & IORING_CQE_F_MORE) == 0)
         {
             // the poll ended: a one-shot fired, a multishot was stopped (or refused by a kernel before 5.13)
@@ -806,6 +833,10 @@ public final class IoUring implements AutoCloseable
         {
             throw new IllegalStateException(
                 "io_uring " + ringFd + " was opened without wake-ups: use new IoUringOptions().wakeable(true)");
+        }
+        if (!WAKE_PENDING.compareAndSet(this, false, true))
+        {
+            return true; // a written wake-up's CQE is not reaped yet: it ends the ring thread's next wait
         }
         return w.signal();
     }

@@ -14,8 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 import static io.offload.rings.SyscallEntryDescriptor.FLAG_RESUME;
 import static io.offload.servers.uring.UringCalls.ADMITTED;
@@ -101,20 +99,6 @@ public final class IoUringExecutor implements ServerExecutor
     public static final String NAME = "io_uring";
 
     private static final Logger LOG = LoggerFactory.getLogger(IoUringExecutor.class);
-    private static final VarHandle WAKE_PENDING;
-
-    static
-    {
-        try
-        {
-            WAKE_PENDING = MethodHandles.lookup().findVarHandle(IoUringExecutor.class, "wakePending", boolean.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
     private static final long UNLIMITED_SLEEP_NANOS = Long.MAX_VALUE / 4;
 
     private final String serverName;
@@ -130,8 +114,6 @@ public final class IoUringExecutor implements ServerExecutor
     private final UringSettle settle;
     private final UringCompletions cqeHandler;
     private final FdKinds fdKinds;
-    @SuppressWarnings("unused") // WAKE_PENDING
-    private volatile boolean wakePending;
     private boolean closed;
     private int startedSinceWork;
 
@@ -361,20 +343,13 @@ public final class IoUringExecutor implements ServerExecutor
         final long timeout = sleepNanos <= 0 ? 0L : sleepNanos > UNLIMITED_SLEEP_NANOS ? -1L : sleepNanos;
         ring.submitAndWait(sleepNanos > 0 ? 1 : 0, timeout, cqeHandler);
         ring.reap(cqeHandler);
-        // after the wait: a wake() from now on writes again; one that came during the wait found the flag set and
-        // left it to the write that ended (or will end) a wait. Pairs with wake()'s CAS.
-        WAKE_PENDING.setVolatile(this, false);
         counters.publish(calls, ring);
     }
 
     @Override
     public void wake()
     {
-        if (!WAKE_PENDING.compareAndSet(this, false, true))
-        {
-            return; // a write is already on its way to the sleeper
-        }
-        ring.wake();
+        ring.wake(); // writes only when no written wake-up is waiting to be reaped (IoUring's wakePending)
     }
 
     // ---------------------------------------------------------------- state

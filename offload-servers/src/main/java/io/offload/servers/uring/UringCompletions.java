@@ -43,7 +43,13 @@ final class UringCompletions implements CqeHandler
     private UringSettle settle;
     private int pollFd;
     private boolean pollArmed;
-    private boolean pollMultishot = true;
+    /**
+     * One-shot, re-armed before each sleep, never multishot: a multishot poll posts a CQE only when the epoll fd's
+     * waitqueue is woken, and an epoll fd still holding ready events after the fallback's bounded epoll_wait is
+     * woken by nothing, so the server could sleep with work ready until its longest sleep ended. A one-shot poll
+     * checks readiness when it is armed and completes at once.
+     */
+    private boolean pollMultishot = false;
 
     UringCompletions(
         final String serverName, final UringCalls calls, final UringCounters counters, final ServerExecutor fallback,
