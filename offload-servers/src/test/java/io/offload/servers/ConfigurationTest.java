@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,28 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ConfigurationTest
 {
-    private final Map<String, String> saved = new HashMap<>();
+    private final SystemPropertiesRestored properties = new SystemPropertiesRestored();
 
     private void property(final String name, final String value)
     {
-        saved.putIfAbsent(name, System.getProperty(name));
-        System.setProperty(name, value);
+        properties.set(name, value);
     }
 
     @AfterEach
     void restore()
     {
-        saved.forEach((name, value) ->
-        {
-            if (value == null)
-            {
-                System.clearProperty(name);
-            }
-            else
-            {
-                System.setProperty(name, value);
-            }
-        });
+        properties.restore();
     }
 
     private static OffloadContext small()

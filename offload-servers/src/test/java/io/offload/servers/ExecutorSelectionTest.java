@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,28 +29,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ExecutorSelectionTest
 {
-    private final Map<String, String> saved = new HashMap<>();
+    private final SystemPropertiesRestored properties = new SystemPropertiesRestored();
 
     private void property(final String name, final String value)
     {
-        saved.putIfAbsent(name, System.getProperty(name));
-        System.setProperty(name, value);
+        properties.set(name, value);
     }
 
     @AfterEach
     void restore()
     {
-        saved.forEach((name, value) ->
-        {
-            if (value == null)
-            {
-                System.clearProperty(name);
-            }
-            else
-            {
-                System.setProperty(name, value);
-            }
-        });
+        properties.restore();
     }
 
     private static OffloadContext small()
@@ -192,15 +179,7 @@ class ExecutorSelectionTest
         }
         finally
         {
-            final String before = saved.remove(property);
-            if (before == null)
-            {
-                System.clearProperty(property);
-            }
-            else
-            {
-                System.setProperty(property, before);
-            }
+            properties.restore(property);
         }
     }
 }

@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  * ({@code mincore} of a read-only mapping, which loads nothing). Each action returns one line saying what was done,
  * which goes into the results: a "cold" figure means nothing without it.
  */
-final class PageCache
+public final class PageCache
 {
     private static final long PAGE = 4096;
     private static final int POSIX_FADV_RANDOM = 1;
@@ -281,7 +281,7 @@ final class PageCache
      * @return whether it was written.
      * @throws IOException if it cannot be written.
      */
-    static boolean ensureFile(final Path file, final long size) throws IOException
+    public static boolean ensureFile(final Path file, final long size) throws IOException
     {
         if (Files.exists(file) && Files.size(file) >= size)
         {

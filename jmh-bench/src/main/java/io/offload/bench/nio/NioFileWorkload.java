@@ -2,6 +2,7 @@ package io.offload.bench.nio;
 
 import io.offload.api.LinuxConstants;
 import io.offload.api.RawSyscalls;
+import io.offload.bench.file.PageCache;
 import io.offload.servers.OffloadRuntime;
 
 import java.io.FileWriter;
@@ -107,7 +108,7 @@ public final class NioFileWorkload
             options.heap() ? "heap" : "direct", options.walThreads(), options.walRecords(),
             root ? "cold runs drop the page cache first" : "NOT root: cannot drop the page cache, so the cold " +
             "runs are warm (run as root for cold figures)");
-        ensureFile(file, options.size());
+        PageCache.ensureFile(file, options.size());
         final List<String> rows = new ArrayList<>();
         try (OffloadRuntime runtime = OffloadRuntime.builder().build())
         {
@@ -149,33 +150,6 @@ public final class NioFileWorkload
         return String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2fx | %s | %s |", name, platform, provider,
             provider / platform, Double.isNaN(raw) ? "-" : String.format(Locale.ROOT, "%.0f", raw),
             Double.isNaN(raw) ? "-" : String.format(Locale.ROOT, "%.2fx", provider / raw));
-    }
-
-    private static void ensureFile(final Path file, final long size) throws IOException
-    {
-        if (Files.exists(file) && Files.size(file) == size)
-        {
-            return;
-        }
-        System.out.printf("writing %d MiB to %s ...%n", size >> 20, file);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            final ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
-            final SplittableRandom random = new SplittableRandom(1);
-            for (long written = 0; written < size; )
-            {
-                chunk.clear();
-                while (chunk.hasRemaining())
-                {
-                    chunk.putLong(random.nextLong());
-                }
-                chunk.flip();
-                chunk.limit((int)Math.min(chunk.limit(), size - written));
-                written += channel.write(chunk);
-            }
-            channel.force(true);
-        }
     }
 
     private static void prepareCache(final Path file, final boolean cold, final boolean root) throws IOException

@@ -261,6 +261,23 @@ final class FdRecords
         return closeHandle[r] != NONE;
     }
 
+    /**
+     * The record a new call on {@code fd} joins: its fd's, made if it has none; {@link #NONE} while the fd is closing,
+     * and the call then fails with EBADF, as it would had the close already run.
+     *
+     * @param fd the call's fd.
+     * @return its record, or {@link #NONE} while a close of it is in flight.
+     */
+    int acquireUnlessClosing(final int fd)
+    {
+        final int r = find(fd);
+        if (r == NONE)
+        {
+            return acquire(fd);
+        }
+        return isClosing(r) ? NONE : r;
+    }
+
     /** @return the group collecting sync calls for the next sync of this fd, or {@link #NONE}. */
     int collecting(final int r)
     {

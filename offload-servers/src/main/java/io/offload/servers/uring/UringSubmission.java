@@ -248,16 +248,11 @@ final class UringSubmission
      */
     private void admitPeer(final int handle)
     {
-        final int fd = (int)entry.lpArg(handle, 0);
-        int r = records.find(fd);
-        if (r != FdRecords.NONE && records.isClosing(r))
+        final int r = records.acquireUnlessClosing((int)entry.lpArg(handle, 0));
+        if (r == FdRecords.NONE)
         {
             c.finish(handle, -Errno.EBADF);
             return;
-        }
-        if (r == FdRecords.NONE)
-        {
-            r = records.acquire(fd);
         }
         c.peerRequests++; // no slot: among the admitted (deadlines, settle) all the same
         c.calls.addLast(ADMITTED, handle);

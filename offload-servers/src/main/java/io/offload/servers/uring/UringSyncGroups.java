@@ -70,16 +70,11 @@ final class UringSyncGroups
     /** Admit a RUNNING sync call (a slot is free): it joins its fd's collecting group, WAITING. */
     void admit(final int handle)
     {
-        final int fd = (int)entry.lpArg(handle, 0);
-        int r = records.find(fd);
-        if (r != FdRecords.NONE && records.isClosing(r))
+        final int r = records.acquireUnlessClosing((int)entry.lpArg(handle, 0));
+        if (r == FdRecords.NONE)
         {
             c.finish(handle, -Errno.EBADF);
             return;
-        }
-        if (r == FdRecords.NONE)
-        {
-            r = records.acquire(fd);
         }
         submission.take(handle);
         c.recordOf[handle] = r;
