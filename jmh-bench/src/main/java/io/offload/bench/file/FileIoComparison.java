@@ -415,8 +415,8 @@ public final class FileIoComparison
             o.walThreads(), o.walShared() ? "to one shared file opened O_APPEND" : "to a file of its own",
             o.walShared() ? "write" : "pwrite", o.walThreads());
         w.printf("- Each JDK/offload column is a fresh JVM (`-Xmx1g`); the offload children get " +
-            "`-Doffload.executor=SYSCALLS|IO_URING`.%s%n", fioVersion == null ? " fio: " + Fio.INSTALL + "." :
-            " " + fioVersion + ".");
+            "`-Doffload.executor=SYSCALLS|IO_URING`.%s%n", !o.engines().contains("fio") ? " fio: not asked for." :
+            fioVersion == null ? " fio: " + Fio.INSTALL + "." : " " + fioVersion + ".");
         w.printf("- Load average (1, 5, 15 min) at the start: %s; at the end: %s. Figures from a machine whose load " +
             "exceeds its CPU count say little.%n%n", loadBefore, loadAfter);
         w.printf("| workload | JDK FileChannel | offload SYSCALLS | offload IO_URING | fio | SYSCALLS / JDK | " +
