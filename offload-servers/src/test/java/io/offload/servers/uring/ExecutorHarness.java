@@ -193,7 +193,7 @@ final class ExecutorHarness implements AutoCloseable
     /**
      * The fallback a test needs when it does not bring one: each call runs inline, on the server thread.
      */
-    static final class InlineFallback implements ServerExecutor
+    static final class InlineFallback extends QuietFallback
     {
         private final ExecutorHarness harness;
         int started;
@@ -217,44 +217,6 @@ final class ExecutorHarness implements AutoCloseable
             harness.recorder.complete(handle, SyscallDispatcher.execute(harness.capture, e.lpOp(handle),
                 e.lpArg(handle, 0), e.lpArg(handle, 1), e.lpArg(handle, 2), e.lpArg(handle, 3), e.lpArg(handle, 4),
                 e.lpArg(handle, 5)));
-        }
-
-        @Override
-        public int doWork(final long nowNanos)
-        {
-            return 0;
-        }
-
-        @Override
-        public boolean cancel(final int handle)
-        {
-            return false;
-        }
-
-        @Override
-        public void idle(final long maxNanos)
-        {
-        }
-
-        @Override
-        public void wake()
-        {
-        }
-
-        @Override
-        public int inFlight()
-        {
-            return 0;
-        }
-
-        @Override
-        public void settleAll()
-        {
-        }
-
-        @Override
-        public void close()
-        {
         }
     }
 }

@@ -8,7 +8,6 @@ import io.offload.rings.SyscallEntry;
 import io.offload.rings.SyscallEntryDescriptor;
 import io.offload.servers.executor.Completions;
 import io.offload.servers.executor.ExecutorContext;
-import io.offload.servers.executor.ServerExecutor;
 import io.offload.servers.libc.LibC;
 import io.offload.servers.libc.SyscallDispatcher;
 import org.junit.jupiter.api.Test;
@@ -114,7 +113,7 @@ class IoUringExecutorAllocationTest
     }
 
     /** A fallback this test never uses. */
-    private static final class UnusedFallback implements ServerExecutor
+    private static final class UnusedFallback extends QuietFallback
     {
         @Override
         public String name()
@@ -126,44 +125,6 @@ class IoUringExecutorAllocationTest
         public void start(final int handle)
         {
             throw new AssertionError("no call of this test goes to the fallback: handle " + handle);
-        }
-
-        @Override
-        public int doWork(final long nowNanos)
-        {
-            return 0;
-        }
-
-        @Override
-        public boolean cancel(final int handle)
-        {
-            return false;
-        }
-
-        @Override
-        public void idle(final long maxNanos)
-        {
-        }
-
-        @Override
-        public void wake()
-        {
-        }
-
-        @Override
-        public int inFlight()
-        {
-            return 0;
-        }
-
-        @Override
-        public void settleAll()
-        {
-        }
-
-        @Override
-        public void close()
-        {
         }
     }
 }
