@@ -167,6 +167,18 @@ public final class Configuration
     /** Default {@link #NOWAIT_READS_PROP}. */
     public static final boolean NOWAIT_READS_DEFAULT = true;
 
+    /**
+     * Socket writes of up to this many bytes return once their bytes are copied into runtime memory; the socket's
+     * server sends them, and a failure surfaces on the socket's next write, sendfile, shutdown or close (as the
+     * kernel's send buffer does). 0 turns write-behind off: every write waits for its send. Bytes, 0 to
+     * {@value #WRITE_BEHIND_MAX_BYTES}.
+     */
+    public static final String WRITE_BEHIND_BYTES_PROP = "offload.net.writeBehindBytes";
+    /** Default {@link #WRITE_BEHIND_BYTES_PROP}: an HTTP response's headers and a small body. */
+    public static final int WRITE_BEHIND_BYTES_DEFAULT = 65_536;
+    /** The largest {@link #WRITE_BEHIND_BYTES_PROP}: a bounce buffer of the pool's largest pooled class. */
+    public static final int WRITE_BEHIND_MAX_BYTES = 1 << 20;
+
     private Configuration()
     {
     }

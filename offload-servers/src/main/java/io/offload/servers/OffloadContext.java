@@ -79,6 +79,7 @@ public final class OffloadContext
     private Boolean uringFsyncCoalescing;
     private Boolean uringSimulateUnavailable;
     private Boolean nowaitReads;
+    private Integer writeBehindBytes;
     private final Map<SyscallClass, int[]> serverCpus = new EnumMap<>(SyscallClass.class);
     private final Map<SyscallClass, SyscallClass> classRoutes = new EnumMap<>(SyscallClass.class);
     private final Set<Syscall> inline = EnumSet.noneOf(Syscall.class);
@@ -148,6 +149,7 @@ public final class OffloadContext
         uringFsyncCoalescing = uringFsyncCoalescing();
         uringSimulateUnavailable = uringSimulateUnavailable();
         nowaitReads = nowaitReads();
+        writeBehindBytes = writeBehindBytes();
         validate();
         concluded = true;
         return this;
@@ -188,6 +190,9 @@ public final class OffloadContext
             "uringMaxInFlight (" + Configuration.URING_MAX_IN_FLIGHT_PROP + ") must be in [1, " +
             IoUringExecutorOptions.MAX_IN_FLIGHT + "] (io_uring requests in the kernel per server), got " +
             uringMaxInFlight);
+        check(writeBehindBytes >= 0 && writeBehindBytes <= Configuration.WRITE_BEHIND_MAX_BYTES,
+            "writeBehindBytes (" + Configuration.WRITE_BEHIND_BYTES_PROP + ") must be in [0, " +
+            Configuration.WRITE_BEHIND_MAX_BYTES + "] (0 turns write-behind off), got " + writeBehindBytes);
         if (idleStrategy == null && !IDLE_NAMES.contains(idleStrategyName))
         {
             throw new IllegalArgumentException("unknown idle strategy '" + idleStrategyName + "' (" +
@@ -1096,6 +1101,32 @@ public final class OffloadContext
     }
 
     /**
+     * Write-behind for sockets: a {@link io.offload.api.Connection#write} of up to this many bytes returns once its
+     * bytes are copied into runtime memory, and the socket's server sends them, as the kernel's send buffer lets a
+     * write return before its bytes leave. A request/response connection then waits once per request (in its
+     * read) instead of twice. One send is in flight per socket at a time, so bytes keep their order: a later
+     * write, sendfile, shutdown or close waits for it first. A send that fails after its write returned fails the
+     * socket's next write, sendfile, shutdown or close. Only where sockets go to servers; not with INLINE.
+     *
+     * @param bytes the largest write taken this way, 0 to {@value Configuration#WRITE_BEHIND_MAX_BYTES}; 0 turns it
+     *              off; default {@value Configuration#WRITE_BEHIND_BYTES_DEFAULT}.
+     * @return this.
+     */
+    public OffloadContext writeBehindBytes(final int bytes)
+    {
+        checkNotConcluded();
+        this.writeBehindBytes = bytes;
+        return this;
+    }
+
+    /** @return the largest socket write taken by write-behind, 0 if off ({@value Configuration#WRITE_BEHIND_BYTES_PROP}). */
+    public int writeBehindBytes()
+    {
+        return writeBehindBytes != null ? writeBehindBytes :
+            Configuration.intValue(Configuration.WRITE_BEHIND_BYTES_PROP, Configuration.WRITE_BEHIND_BYTES_DEFAULT);
+    }
+
+    /**
      * For tests: told each start step's name before it runs; what it throws fails the start there.
      */
     OffloadContext startObserver(final OffloadRuntime.StartObserver observer)
@@ -1116,6 +1147,7 @@ public final class OffloadContext
         return "OffloadContext[servers=" + describe(serverCpus) + ", routes=" + classRoutes + ", inline=" + inline +
             ", wait=" + waitStrategy + ", ring=" + ringCapacity + ", maxEntries=" + maxEntries +
             ", executor=" + executor + ", nowaitReads=" + nowaitReads +
+            ", writeBehindBytes=" + writeBehindBytes +
             (concluded ? "" : ", not concluded") + "]";
     }
 

@@ -132,7 +132,7 @@ public final class OffloadRuntime implements AutoCloseable
             }
             async = new GateAsyncSyscalls(gate, bounces,
                 config.asyncExecutor() != null ? config.asyncExecutor() : ownedAsyncExecutor);
-            sockets = new GateSockets(gate, memory);
+            sockets = new GateSockets(gate, memory, config.writeBehindBytes());
             completerRunner = new AgentRunner(new BusySpinIdleStrategy(), errorHandler, (AtomicCounter)null, completer);
             start();
         }

@@ -260,7 +260,14 @@ public final class EntryTable implements ExecutorContext.Deadlines
         else if (waiter == WAITER_ASYNC)
         {
             entry.soStatus(handle, STATUS_DONE);
-            wakeup.asyncDone(handle);
+            if (attachments.getPlain(handle) instanceof AsyncCompletion completion && completion.completesOnServer())
+            {
+                finishAsync(handle); // bookkeeping only (a write-behind send): no wake-up of the completion thread
+            }
+            else
+            {
+                wakeup.asyncDone(handle);
+            }
         }
         else
         {
@@ -337,7 +344,8 @@ public final class EntryTable implements ExecutorContext.Deadlines
 
     /**
      * Hand a DONE async entry's result to its completion and give the entry back. Runs on the completion thread
-     * (or the closing thread during shutdown), never on a server.
+     * (or the closing thread during shutdown); on a server only for a completion that
+     * {@link AsyncCompletion#completesOnServer() completes there}.
      *
      * @param handle a DONE entry with an async waiter.
      */

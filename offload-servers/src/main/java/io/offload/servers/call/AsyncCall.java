@@ -38,7 +38,7 @@ import java.util.function.LongFunction;
  *
  * @param <T> the value type.
  */
-final class AsyncCall<T> extends CompletableFuture<T> implements AsyncCompletion
+final class AsyncCall<T> extends CompletableFuture<T> implements DetachedCall
 {
     private static final Object UNSETTLED = new Object();
     private static final Object CANCELLED = new Object();
@@ -83,7 +83,8 @@ final class AsyncCall<T> extends CompletableFuture<T> implements AsyncCompletion
         this.mapper = mapper;
     }
 
-    Syscall syscall()
+    @Override
+    public Syscall syscall()
     {
         return syscall;
     }
@@ -159,7 +160,8 @@ final class AsyncCall<T> extends CompletableFuture<T> implements AsyncCompletion
      * @param server the server.
      * @param record whether its phases are recorded when the entry is detached.
      */
-    synchronized void submitted(final int handle, final ServerPort server, final boolean record)
+    @Override
+    public synchronized void submitted(final int handle, final ServerPort server, final boolean record)
     {
         this.handle = handle;
         this.server = server;
@@ -192,7 +194,8 @@ final class AsyncCall<T> extends CompletableFuture<T> implements AsyncCompletion
      *
      * @param failure why.
      */
-    void failed(final RuntimeException failure)
+    @Override
+    public void failed(final RuntimeException failure)
     {
         settled(failure);
         dispatch();

@@ -270,7 +270,7 @@ public final class OffloadGate implements SyscallGate
      * @param a5      sixth argument.
      * @throws IllegalStateException if the runtime is closed (a close runs on the caller instead).
      */
-    void submitAsync(final AsyncCall<?> call, final long a0, final long a1, final long a2, final long a3,
+    void submitAsync(final DetachedCall call, final long a0, final long a1, final long a2, final long a3,
         final long a4, final long a5)
     {
         final long result = submit(call.syscall(), false, a0, a1, a2, a3, a4, a5, 0, call, false);
@@ -278,6 +278,38 @@ public final class OffloadGate implements SyscallGate
         {
             call.onResult(result);
         }
+    }
+
+    /**
+     * Submit a call routed as its syscall is, without a waiting thread, for a {@link WriteBehind} send: its
+     * completion is told the result exactly once, on the server if it
+     * {@link io.offload.servers.agent.AsyncCompletion#completesOnServer() completes there}, or here if it ran
+     * inline or could not be submitted.
+     *
+     * @param call the pending call; its args in libc order follow.
+     * @param a0   first argument.
+     * @param a1   second argument.
+     * @param a2   third argument.
+     * @param a3   fourth argument.
+     * @param a4   fifth argument.
+     * @param a5   sixth argument.
+     * @return false, and nothing submitted, where the call's route runs it on the caller anyway (an INLINE route):
+     *         make it as a blocking call instead.
+     * @throws IllegalStateException if the runtime is closed.
+     */
+    boolean submitDetached(final DetachedCall call, final long a0, final long a1, final long a2, final long a3,
+        final long a4, final long a5)
+    {
+        if (routing.route(call.syscall().op()) == null)
+        {
+            return false;
+        }
+        final long result = submit(call.syscall(), false, a0, a1, a2, a3, a4, a5, 0, call, false);
+        if (result != PENDING)
+        {
+            call.onResult(result);
+        }
+        return true;
     }
 
     /**
@@ -293,7 +325,7 @@ public final class OffloadGate implements SyscallGate
      * @return the result or -errno, or {@link #PENDING} for an async call now in flight.
      */
     private long submit(final Syscall syscall, final boolean onSocket, final long a0, final long a1, final long a2,
-        final long a3, final long a4, final long a5, final long timeoutNanos, final AsyncCall<?> async,
+        final long a3, final long a4, final long a5, final long timeoutNanos, final DetachedCall async,
         final boolean slow)
     {
         final int op = syscall.op();
@@ -362,7 +394,7 @@ public final class OffloadGate implements SyscallGate
 
     private long offload(final ServerGroupImpl group, final boolean fdBound, final Syscall syscall, final long a0,
         final long a1, final long a2, final long a3, final long a4, final long a5, final long timeoutNanos,
-        final boolean record, final long enter, final AsyncCall<?> async, final boolean slow)
+        final boolean record, final long enter, final DetachedCall async, final boolean slow)
     {
         lifecycle.checkOpen();
         final ServerPort server = select(syscall, group, fdBound, a0);
@@ -437,7 +469,7 @@ public final class OffloadGate implements SyscallGate
      * The completion thread's async call found the pool empty: the entries it waits for are freed by this very
      * thread, so the call is published from a virtual thread of its own, which may wait.
      */
-    private long submitFromAnotherThread(final AsyncCall<?> async, final long a0, final long a1, final long a2,
+    private long submitFromAnotherThread(final DetachedCall async, final long a0, final long a1, final long a2,
         final long a3, final long a4, final long a5)
     {
         Thread.ofVirtual().name("offload-deferred-submit").start(() ->

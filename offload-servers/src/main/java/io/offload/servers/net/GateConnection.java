@@ -6,8 +6,10 @@ import io.offload.api.internal.NativeBuffers;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
 import io.offload.servers.call.CallMemory;
+import io.offload.servers.call.OffloadGate;
 import io.offload.servers.call.SyscallGate;
 import io.offload.servers.call.Timeouts;
+import io.offload.servers.call.WriteBehind;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -28,9 +30,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * Buffers follow the buffer-lifetime rule ({@link CallMemory}): a read returns only once the kernel is done with its
  * buffer, and a buffer of a shared arena reaches the kernel only as a copy in runtime memory.
+ * <p>
+ * Write-behind ({@link WriteBehind}, {@code offload.net.writeBehindBytes}): a small write returns once its bytes are
+ * copied into runtime memory and its send is the server's. A write, sendfile or shutdown first waits for the send
+ * before it and fails with that send's error if it had one; close waits for it up to {@link #CLOSE_LINGER_NANOS},
+ * then shuts the socket down (ending the send), closes the fd once the send's completion is in, and then fails with
+ * the send's error if it had one.
  */
 final class GateConnection implements Connection
 {
+    /** How long close waits for a write-behind send still in flight before it shuts the socket down. */
+    static final long CLOSE_LINGER_NANOS = 1_000_000_000L;
+
     private final SyscallGate gate;
     private final CallMemory memory;
     private final int fd;
@@ -38,12 +49,32 @@ final class GateConnection implements Connection
     private final java.util.concurrent.atomic.AtomicInteger inProgress = new java.util.concurrent.atomic.AtomicInteger();
     private volatile InetSocketAddress localAddress;
     private volatile InetSocketAddress remoteAddress;
+    /** Small writes return once copied, or null: every write waits for its send. */
+    private final WriteBehind writeBehind;
+    private final long writeBehindBytes;
 
-    GateConnection(final SyscallGate gate, final CallMemory memory, final int fd)
+    /**
+     * @param gate             where the socket's calls go.
+     * @param memory           what address the kernel gets for a caller's buffer.
+     * @param writeBehindBytes the largest write taken by write-behind, 0 for none (and none unless the gate is an
+     *                         {@link OffloadGate}).
+     * @param fd               the socket.
+     */
+    GateConnection(final SyscallGate gate, final CallMemory memory, final int writeBehindBytes, final int fd)
     {
         this.gate = gate;
         this.memory = memory;
         this.fd = fd;
+        if (writeBehindBytes > 0 && gate instanceof OffloadGate offloadGate)
+        {
+            this.writeBehind = new WriteBehind(offloadGate, memory.pool(), fd, inProgress);
+            this.writeBehindBytes = writeBehindBytes;
+        }
+        else
+        {
+            this.writeBehind = null;
+            this.writeBehindBytes = 0;
+        }
     }
 
     @Override
@@ -159,6 +190,14 @@ final class GateConnection implements Connection
     {
         NativeBuffers.address(buf, "buf");
         final long length = buf.byteSize();
+        if (writeBehind != null)
+        {
+            afterWriteBehind(Syscall.SENDTO);
+            if (length > 0 && length <= writeBehindBytes && writeBehindTaken(buf, length))
+            {
+                return length;
+            }
+        }
         long written = 0;
         do
         {
@@ -167,6 +206,45 @@ final class GateConnection implements Connection
         }
         while (written < length);
         return written;
+    }
+
+    /**
+     * Hand a write to write-behind, counted in progress while it is handed so that a close either sees it or is
+     * seen.
+     */
+    private boolean writeBehindTaken(final MemorySegment buf, final long length) throws SyscallException
+    {
+        inProgress.incrementAndGet();
+        try
+        {
+            checkOpen(Syscall.SENDTO);
+            return writeBehind.offer(buf, 0, length);
+        }
+        finally
+        {
+            inProgress.decrementAndGet();
+        }
+    }
+
+    /**
+     * Before a call that sends on the socket: wait for the write-behind send in flight (bytes keep their order) and
+     * fail with its error if it had one.
+     */
+    private void afterWriteBehind(final Syscall syscall) throws SyscallException
+    {
+        if (writeBehind != null)
+        {
+            writeBehind.awaitSent(Long.MAX_VALUE);
+            reportWriteBehindFailure(syscall, writeBehind.takeFailure());
+        }
+    }
+
+    private void reportWriteBehindFailure(final Syscall syscall, final int errno) throws SyscallException
+    {
+        if (errno != 0)
+        {
+            throw new SyscallException(syscall, errno, "fd=" + fd + "; " + writeBehind.failureDetail());
+        }
     }
 
     @Override
@@ -182,6 +260,7 @@ final class GateConnection implements Connection
     {
         NativeBuffers.fileOffset(offset, "offset");
         NativeBuffers.fileOffset(count, "count");
+        afterWriteBehind(Syscall.SENDFILE);
         long sent = 0;
         while (sent < count)
         {
@@ -198,6 +277,7 @@ final class GateConnection implements Connection
     @Override
     public void shutdownOutput() throws SyscallException
     {
+        afterWriteBehind(Syscall.SHUTDOWN);
         call(Syscall.SHUTDOWN, LinuxConstants.SHUT_WR, 0, 0);
     }
 
@@ -267,7 +347,14 @@ final class GateConnection implements Connection
     {
         if (open.compareAndSet(true, false))
         {
-            SocketIo.closeAfterInProgress(gate, fd, inProgress);
+            int failed = 0;
+            if (writeBehind != null)
+            {
+                writeBehind.awaitSent(CLOSE_LINGER_NANOS); // the bytes of a write that returned still go out
+                failed = writeBehind.takeFailure();
+            }
+            SocketIo.closeAfterInProgress(gate, fd, inProgress); // waits for a send still in flight to complete
+            reportWriteBehindFailure(Syscall.CLOSE, failed);
         }
     }
 

@@ -19,15 +19,18 @@ final class GateListener implements Listener
 {
     private final SyscallGate gate;
     private final CallMemory memory;
+    private final int writeBehindBytes;
     private final int fd;
     private final InetSocketAddress localAddress;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final java.util.concurrent.atomic.AtomicInteger inProgress = new java.util.concurrent.atomic.AtomicInteger();
 
-    GateListener(final SyscallGate gate, final CallMemory memory, final int fd, final InetSocketAddress localAddress)
+    GateListener(final SyscallGate gate, final CallMemory memory, final int writeBehindBytes, final int fd,
+        final InetSocketAddress localAddress)
     {
         this.gate = gate;
         this.memory = memory;
+        this.writeBehindBytes = writeBehindBytes;
         this.fd = fd;
         this.localAddress = localAddress;
     }
@@ -66,7 +69,7 @@ final class GateListener implements Listener
             {
                 throw SocketIo.failure(gate, Syscall.ACCEPT4, accepted, fd, localAddress.toString());
             }
-            return new GateConnection(gate, memory, (int)accepted);
+            return new GateConnection(gate, memory, writeBehindBytes, (int)accepted);
         }
         finally
         {

@@ -25,15 +25,31 @@ public final class GateSockets implements Sockets
 {
     private final SyscallGate gate;
     private final CallMemory memory;
+    private final int writeBehindBytes;
 
     /**
+     * Sockets whose writes all wait for their send.
+     *
      * @param gate   where the calls go; every call on one socket must reach one server.
      * @param memory what address the kernel gets for a caller's buffer.
      */
     public GateSockets(final SyscallGate gate, final CallMemory memory)
     {
+        this(gate, memory, 0);
+    }
+
+    /**
+     * @param gate             where the calls go; every call on one socket must reach one server.
+     * @param memory           what address the kernel gets for a caller's buffer.
+     * @param writeBehindBytes the largest write that returns once its bytes are copied (see
+     *                         {@link io.offload.servers.call.WriteBehind}), 0 for none; only through an
+     *                         {@link io.offload.servers.call.OffloadGate}.
+     */
+    public GateSockets(final SyscallGate gate, final CallMemory memory, final int writeBehindBytes)
+    {
         this.gate = gate;
         this.memory = memory;
+        this.writeBehindBytes = writeBehindBytes;
     }
 
     @Override
@@ -58,7 +74,7 @@ public final class GateSockets implements Sockets
                 throw SocketIo.failure(gate, Syscall.BIND, bound, fd, address.toString());
             }
             check(Syscall.LISTEN, gate.call(Syscall.LISTEN, fd, backlog, 0, 0, 0, 0, 0), fd, null);
-            return new GateListener(gate, memory, fd, SocketIo.localAddress(gate, fd));
+            return new GateListener(gate, memory, writeBehindBytes, fd, SocketIo.localAddress(gate, fd));
         }
         catch (final SyscallException | RuntimeException ex)
         {
@@ -91,7 +107,7 @@ public final class GateSockets implements Sockets
             {
                 throw SocketIo.failure(gate, Syscall.CONNECT, connected, fd, address.toString());
             }
-            return new GateConnection(gate, memory, fd);
+            return new GateConnection(gate, memory, writeBehindBytes, fd);
         }
         catch (final SyscallException | RuntimeException ex)
         {
