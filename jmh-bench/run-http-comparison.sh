@@ -27,6 +27,8 @@
 #   jetty-offload       the same Jetty, unmodified, its file I/O through the offload nio provider installed as the
 #                       JVM's default (-Djava.nio.file.spi.DefaultFileSystemProvider=...; its runtime from the offload.*
 #                       properties: OFFLOAD_PROVIDER_OPTS adds some)
+#   offloaded-pinned    offloaded-iouring in the GenerOS one-plus-one layout: its NETWORK server pinned on CPU 1
+#                       and its connection threads on CPU 0 (--offload-cpus 1 --conn-cpu 0); shared layout only
 #   offloaded-nocache   offloaded-syscalls without the demo's file cache (--no-cache), on NOCACHE_PATHS only
 # The demo's file cache is on in every other demo row, with Jetty 12 ResourceHandler's defaults (FileCacheSettings.
 # JETTY_DEFAULTS: files up to 128 MiB, 256 MiB and 2,048 entries in all, LRU eviction, revalidated by one statx at
@@ -35,9 +37,10 @@
 # CPU layouts (wrk always on CPU 1):
 #   split   the server process on CPU 0 alone (taskset -c 0), wrk on CPU 1: every server gets one CPU. The offloaded
 #           demo's NETWORK server is then unpinned, sharing CPU 0 with the connection threads.
-#   shared  the server process on CPUs 0-1 (taskset -c 0,1), wrk on CPU 1, sharing it with the server. Offloaded:
-#           the demo's one-plus-one layout, its NETWORK server pinned on CPU 1 and its connection threads (accept
-#           thread, virtual-thread carriers) pinned on CPU 0 (--conn-cpu 0). Inline and Jetty: free on CPUs 0-1.
+#   shared  the server process on CPUs 0-1 (taskset -c 0,1), wrk on CPU 1, sharing it with the server. Every
+#           server's threads are free on CPUs 0-1, the offloaded demo's included (its default runtime on fewer than
+#           four CPUs: one unpinned NETWORK server), except offloaded-pinned: NETWORK server pinned on CPU 1 (with
+#           wrk), connection threads on CPU 0.
 #
 # Output, under OUT (default jmh-bench/results/http-comparison):
 #   summary.md                                   one markdown table: requests/s, p50, p99, ratios vs Jetty
@@ -47,10 +50,12 @@
 #                                                 runtime's stats and phases (1 call in 64) and the file cache's figures
 #
 # Environment: CONNECTIONS (wrk -c values, default "32 1"), THREADS (wrk -t, default 1), DURATION (default 15s),
-# WARMUP (default 5s), LAYOUTS (default "shared split"), SERVERS (default all six above), PATHS (default
+# WARMUP (default 10s: C2 is still compiling the offloaded demo's path 5 s in), LAYOUTS (default "shared split"),
+# SERVERS (default all seven above), PATHS (default
 # "/hello /1k.txt /64k.bin"), NOCACHE_PATHS (default /1k.txt), JAVA_OPTS (default "-Xms512m -Xmx512m", the same for
 # every server), OFFLOAD_PROVIDER_OPTS, OUT, JAVA_HOME.
-# At the defaults: 2 connection counts x 2 layouts x (3 paths x 5 servers + 1) = 64 runs of about 23 s: 25 minutes.
+# At the defaults: 2 connection counts x (shared: 3 paths x 6 servers + 1, split: 3 x 5 + 1) = 70 runs of about
+# 28 s: 33 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -62,9 +67,9 @@ OUT=${OUT:-jmh-bench/results/http-comparison}
 THREADS=${THREADS:-1}
 CONNECTIONS=${CONNECTIONS:-32 1}
 DURATION=${DURATION:-15s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-10s}
 LAYOUTS=${LAYOUTS:-shared split}
-SERVERS=${SERVERS:-offloaded-syscalls offloaded-iouring inline jetty jetty-offload offloaded-nocache}
+SERVERS=${SERVERS:-offloaded-syscalls offloaded-iouring offloaded-pinned inline jetty jetty-offload offloaded-nocache}
 OFFLOAD_PROVIDER_OPTS=${OFFLOAD_PROVIDER_OPTS:-}
 PATHS=${PATHS:-/hello /1k.txt /64k.bin}
 NOCACHE_PATHS=${NOCACHE_PATHS:-/1k.txt}
@@ -98,8 +103,8 @@ check_settings() {
   local s l
   for s in $SERVERS; do
     case $s in
-      offloaded-syscalls | offloaded-iouring | offloaded-nocache | inline | jetty | jetty-offload) ;;
-      *) die "unknown server '$s' in SERVERS: offloaded-syscalls, offloaded-iouring, inline, jetty, jetty-offload, offloaded-nocache" ;;
+      offloaded-syscalls | offloaded-iouring | offloaded-pinned | offloaded-nocache | inline | jetty | jetty-offload) ;;
+      *) die "unknown server '$s' in SERVERS: offloaded-syscalls, offloaded-iouring, offloaded-pinned, inline, jetty, jetty-offload, offloaded-nocache" ;;
     esac
   done
   for l in $LAYOUTS; do [[ $l == split || $l == shared ]] || die "unknown layout '$l' in LAYOUTS: split or shared"; done
@@ -149,7 +154,8 @@ cpus_label() { # layout server
   case $1/$2 in
     split/offloaded-*) echo "server 0 (offload server unpinned, on 0) / wrk 1" ;;
     split/*) echo "server 0 / wrk 1" ;;
-    shared/offloaded-*) echo "server 0-1 (offload server 1, connections 0) / wrk 1" ;;
+    shared/offloaded-pinned) echo "server 0-1 (offload server 1, connections 0) / wrk 1" ;;
+    shared/offloaded-*) echo "server 0-1 (offload server unpinned) / wrk 1" ;;
     shared/*) echo "server 0-1 / wrk 1" ;;
   esac
 }
@@ -160,6 +166,7 @@ server_command() { # layout server
   case $2 in
     offloaded-syscalls) SERVER_ARGS=(--server offloaded); SERVER_JVM=(-Doffload.executor=SYSCALLS) ;;
     offloaded-iouring) SERVER_ARGS=(--server offloaded); SERVER_JVM=(-Doffload.executor=IO_URING) ;;
+    offloaded-pinned) SERVER_ARGS=(--server offloaded --offload-cpus 1 --conn-cpu 0); SERVER_JVM=(-Doffload.executor=IO_URING) ;;
     offloaded-nocache) SERVER_ARGS=(--server offloaded --no-cache); SERVER_JVM=(-Doffload.executor=SYSCALLS) ;;
     inline) SERVER_ARGS=(--server inline) ;;
     jetty) SERVER_ARGS=(--server jetty) ;;
@@ -168,7 +175,6 @@ server_command() { # layout server
       # shellcheck disable=SC2206 # OFFLOAD_PROVIDER_OPTS is a list of options
       SERVER_JVM=(-Djava.nio.file.spi.DefaultFileSystemProvider=$PROVIDER $OFFLOAD_PROVIDER_OPTS) ;;
   esac
-  if [[ $1 == shared && $2 == offloaded-* ]]; then SERVER_ARGS+=(--conn-cpu 0); fi
 }
 
 # Starts the server in the background; sets SERVER_PID and PORT. Returns 1 (and says why) if it does not get ready.
@@ -235,7 +241,8 @@ executor_of() { # log
   echo "${line:-n/a}"
 }
 
-runs_path() { # server path -> whether the row runs
+runs_path() { # server path layout -> whether the row runs
+  [[ $1 == offloaded-pinned && $3 != shared ]] && return 1 # one CPU: nothing to pin apart
   [[ $1 != offloaded-nocache ]] && return 0
   [[ " $NOCACHE_PATHS " == *" $2 "* ]]
 }
@@ -247,7 +254,7 @@ for connections in $CONNECTIONS; do
     mkdir -p "$dir"
     for path in $PATHS; do
       for server in $SERVERS; do
-        runs_path "$server" "$path" || continue
+        runs_path "$server" "$path" "$layout" || continue
         base="$dir/$server-${path#/}"
         raw="$base.wrk.txt"
         log="$base.server.log"

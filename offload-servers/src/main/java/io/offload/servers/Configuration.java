@@ -76,6 +76,13 @@ public final class Configuration
     public static final String IDLE_SPINS_PROP = "offload.idle.spins";
     /** Default {@link #IDLE_SPINS_PROP}. */
     public static final int IDLE_SPINS_DEFAULT = 2_000;
+    /**
+     * Spins and yields of the reactor idle strategy of an unpinned server when neither {@link #IDLE_SPINS_PROP} nor
+     * {@link #IDLE_YIELDS_PROP} is set: none. An unpinned server shares its CPUs with the application, and every
+     * cycle it spins is taken from the threads whose calls it would serve; it sleeps in its reactor at once and is
+     * woken by the next submission.
+     */
+    public static final int IDLE_CYCLES_UNPINNED_DEFAULT = 0;
 
     /** Yields of the reactor idle strategy before it sleeps in epoll_wait. */
     public static final String IDLE_YIELDS_PROP = "offload.idle.yields";

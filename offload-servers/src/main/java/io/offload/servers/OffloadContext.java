@@ -60,6 +60,7 @@ public final class OffloadContext
     private Supplier<? extends IdleStrategy> idleStrategy;
     private Integer idleSpins;
     private Integer idleYields;
+    private boolean idleCyclesGiven;
     private Duration shutdownTimeout;
     private Router router;
     private PhaseRecording phaseRecording;
@@ -132,6 +133,9 @@ public final class OffloadContext
         batchLimit = batchLimit();
         strictPinning = strictPinning();
         idleStrategyName = idleStrategyName();
+        idleCyclesGiven = idleSpins != null || idleYields != null ||
+            Configuration.text(Configuration.IDLE_SPINS_PROP) != null ||
+            Configuration.text(Configuration.IDLE_YIELDS_PROP) != null;
         idleSpins = idleSpins();
         idleYields = idleYields();
         shutdownTimeout = shutdownTimeout();
@@ -885,7 +889,8 @@ public final class OffloadContext
     }
 
     /**
-     * @param idleSpins spins of the reactor idle strategy before it yields; default 2,000.
+     * @param idleSpins spins of the reactor idle strategy before it yields; default 2,000 for a pinned server and
+     *                  none for an unpinned one (unless spins or yields are set: then for both).
      * @return this.
      */
     public OffloadContext idleSpins(final int idleSpins)
@@ -900,6 +905,27 @@ public final class OffloadContext
     {
         return idleSpins != null ? idleSpins :
             Configuration.intValue(Configuration.IDLE_SPINS_PROP, Configuration.IDLE_SPINS_DEFAULT);
+    }
+
+    /**
+     * @param pinned whether the server is pinned to a CPU.
+     * @return spins of the reactor idle strategy for such a server: {@link #idleSpins()} for a pinned one, or for
+     *         any when spins or yields were set; otherwise none for an unpinned one
+     *         ({@value Configuration#IDLE_CYCLES_UNPINNED_DEFAULT}, see
+     *         {@link Configuration#IDLE_CYCLES_UNPINNED_DEFAULT}).
+     */
+    public int idleSpins(final boolean pinned)
+    {
+        return pinned || idleCyclesGiven ? idleSpins() : Configuration.IDLE_CYCLES_UNPINNED_DEFAULT;
+    }
+
+    /**
+     * @param pinned whether the server is pinned to a CPU.
+     * @return yields of the reactor idle strategy for such a server, by the rule of {@link #idleSpins(boolean)}.
+     */
+    public int idleYields(final boolean pinned)
+    {
+        return pinned || idleCyclesGiven ? idleYields() : Configuration.IDLE_CYCLES_UNPINNED_DEFAULT;
     }
 
     /**

@@ -286,7 +286,8 @@ final class ServerSet
             case "backoff" -> new BackoffIdleStrategy(100, 10, 1_000, 100_000);
             case "sleep" -> new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(50));
             case "noop" -> new NoOpIdleStrategy();
-            default -> new ServerIdleStrategy(server, config.idleSpins(), config.idleYields()); // "reactor"
+            default -> new ServerIdleStrategy(server, config.idleSpins(server.requestedCpu() >= 0),
+                config.idleYields(server.requestedCpu() >= 0)); // "reactor"
         };
     }
 

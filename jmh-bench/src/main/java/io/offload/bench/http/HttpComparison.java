@@ -3,6 +3,7 @@ package io.offload.bench.http;
 import io.offload.api.PhaseRecording;
 import io.offload.api.RuntimeStats;
 import io.offload.api.ServerStats;
+import io.offload.api.SyscallClass;
 import io.offload.api.SyscallException;
 import io.offload.examples.http.FileCacheSettings;
 import io.offload.examples.http.HttpDemo;
@@ -55,7 +56,7 @@ public final class HttpComparison
 
     private static final String USAGE = """
         usage: HttpComparison --server offloaded|inline|jetty|jetty-offload [--port N] [--root DIR] [--conn-cpu N]
-                              [--no-cache] [--watch-stdin]
+                              [--offload-cpus L] [--no-cache] [--watch-stdin]
                HttpComparison --generate-root DIR
           --server S       offloaded: the HTTP demo, calls offloaded (virtual thread per connection)
                            inline:    the HTTP demo, every call on the connection's thread (platform threads)
@@ -67,6 +68,8 @@ public final class HttpComparison
                            (65536 bytes) is missing (default: a temporary directory, deleted at exit)
           --conn-cpu N     pin the thread that starts the server (hence the accept and connection threads, which
                            inherit its mask) to CPU N; for offloaded, after the offload runtime is built
+          --offload-cpus L the offloaded demo's NETWORK servers, one per comma-separated CPU, -1 for an unpinned one
+                           (default: HttpServer.defaultRuntime(), one server pinned to the second CPU)
           --no-cache       the demo (offloaded, inline) without its file cache: open, fstat, sendfile, close per
                            file request (default: the cache, with Jetty 12 ResourceHandler's defaults)
           --watch-stdin    also stop when standard input closes
@@ -95,10 +98,13 @@ public final class HttpComparison
      * @param port      port, 0 for a free one.
      * @param root      document root, or null for a temporary one.
      * @param connCpu   CPU for the thread that starts the server, or -1 to leave it.
+     * @param offloadCpus the offloaded demo's NETWORK servers, a CPU each (-1 unpinned), or null for the demo's
+     *                  default runtime.
      * @param noCache    whether the demo serves files without its file cache.
      * @param watchStdin whether the end of standard input stops the server.
      */
-    record Options(Kind kind, int port, Path root, int connCpu, boolean noCache, boolean watchStdin)
+    record Options(Kind kind, int port, Path root, int connCpu, int[] offloadCpus, boolean noCache,
+        boolean watchStdin)
     {
         static Options parse(final String... args)
         {
@@ -106,6 +112,7 @@ public final class HttpComparison
             int port = 0;
             Path root = null;
             int connCpu = -1;
+            int[] offloadCpus = null;
             boolean noCache = false;
             boolean watchStdin = false;
             for (int i = 0; i < args.length; i++)
@@ -116,6 +123,7 @@ public final class HttpComparison
                     case "--port" -> port = number(args[i], value(args, ++i), 0, 65_535);
                     case "--root" -> root = Path.of(value(args, ++i));
                     case "--conn-cpu" -> connCpu = number(args[i], value(args, ++i), 0, 4095);
+                    case "--offload-cpus" -> offloadCpus = cpus(args[i], value(args, ++i));
                     case "--no-cache" -> noCache = true;
                     case "--watch-stdin" -> watchStdin = true;
                     case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
@@ -131,7 +139,7 @@ public final class HttpComparison
                 throw new IllegalArgumentException("--no-cache is for the demo (offloaded, inline); Jetty runs its " +
                     "ResourceHandler as it comes, with its cache\n" + USAGE);
             }
-            return new Options(kind, port, root, connCpu, noCache, watchStdin);
+            return new Options(kind, port, root, connCpu, offloadCpus, noCache, watchStdin);
         }
 
         private static Kind kind(final String text)
@@ -172,6 +180,17 @@ public final class HttpComparison
                 throw new IllegalArgumentException(option + " must be in " + min + ".." + max + ", got " + value);
             }
             return value;
+        }
+
+        private static int[] cpus(final String option, final String text)
+        {
+            final String[] parts = text.split(",");
+            final int[] cpus = new int[parts.length];
+            for (int i = 0; i < parts.length; i++)
+            {
+                cpus[i] = number(option, parts[i].trim(), -1, 4095);
+            }
+            return cpus;
         }
     }
 
@@ -254,7 +273,12 @@ public final class HttpComparison
                 // Build the demo's runtime first: its server thread pins itself (CPU 1 on a 2-CPU mask) and its
                 // unpinned threads keep the process's mask; only then confine this thread, whose mask the accept
                 // thread and the virtual-thread carriers inherit.
-                final OffloadRuntime runtime = HttpServer.defaultRuntime();
+                final OffloadRuntime runtime = options.offloadCpus() == null ? HttpServer.defaultRuntime() :
+                    OffloadRuntime.builder()
+                        .servers(SyscallClass.NETWORK, options.offloadCpus())
+                        .route(SyscallClass.FILE, SyscallClass.NETWORK)
+                        .route(SyscallClass.PROCESS, SyscallClass.NETWORK)
+                        .build();
                 // 1 call in 64 timed (no measurable cost, jmh-bench/README.md): the phases printed at the stop
                 // say where an offloaded request's time goes
                 runtime.phaseRecording(PhaseRecording.sampled(64));

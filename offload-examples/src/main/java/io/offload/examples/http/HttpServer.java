@@ -60,6 +60,8 @@ public final class HttpServer implements AutoCloseable
 
     /** How long {@link #close()} lets requests in flight finish. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+    /** The fewest CPUs on which {@link #defaultRuntime()} pins its server. */
+    public static final int PINNED_FROM_CPUS = 4;
     /** Default read timeout: a whole header block, or each read of a body, must arrive within it. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     /** Default limit on a request's header block, request line included (Jetty's default too). */
@@ -204,17 +206,20 @@ public final class HttpServer implements AutoCloseable
 
     /**
      * The layout the server builds when given no runtime: one server for NETWORK calls, with FILE and PROCESS
-     * calls routed to it, pinned to CPU 1 (the second CPU this process may use), leaving CPU 0 to the connection
-     * threads; unpinned when there is only one CPU. Public so that a benchmark can build the same layout itself
-     * (and pin the thread that starts the server afterwards: threads inherit their creator's CPU mask) and pass it
-     * in with {@link HttpServerBuilder#runtime}.
+     * calls routed to it. With four CPUs or more it is pinned to CPU 1 (the second CPU this process may use),
+     * leaving the others to the connection threads: the GenerOS layout. With fewer it is unpinned, sharing the CPUs
+     * with the connection threads: on two CPUs a pinned server leaves one CPU for all the connections, and any other
+     * process there (a load generator, a database) preempts the server, which every connection then waits for
+     * (measured in jmh-bench/README.md, the HTTP comparison's offloaded-pinned row). Public so that a benchmark can
+     * build the same layout itself (and pin the thread that starts the server afterwards: threads inherit their
+     * creator's CPU mask) and pass it in with {@link HttpServerBuilder#runtime}.
      *
      * @return the runtime, started.
      */
     public static OffloadRuntime defaultRuntime()
     {
         final BitSet allowed = CpuAffinity.allowedCpus();
-        final int cpu = allowed.cardinality() < 2 ? -1 :
+        final int cpu = allowed.cardinality() < PINNED_FROM_CPUS ? -1 :
             allowed.get(1) ? 1 : allowed.nextSetBit(allowed.nextSetBit(0) + 1);
         return OffloadRuntime.builder()
             .servers(SyscallClass.NETWORK, cpu)

@@ -51,6 +51,12 @@ public final class OffloadGate implements SyscallGate
     private static final int CLOSE_OP = Syscall.CLOSE.op();
     private static final int READ_OP = Syscall.READ.op();
     private static final int PREAD_OP = Syscall.PREAD.op();
+    /**
+     * Calls that normally wait for the peer (a request, a connection): a blocking caller parks at once rather than
+     * spin first, unless its strategy is SPIN. Spinning there only holds a carrier (or a CPU) that another
+     * connection's thread could use: its peer answers in tens of microseconds at best, well past any spin.
+     */
+    private static final boolean[] WAITS_FOR_PEER = waitsForPeer();
 
     private final EntryTable entries;
     private final EntryPool pool;
@@ -112,6 +118,16 @@ public final class OffloadGate implements SyscallGate
         this.platformWaiter = platformWaiter;
         this.virtualWaiter = virtualWaiter;
         this.rejectWhenFull = rejectWhenFull;
+    }
+
+    private static boolean[] waitsForPeer()
+    {
+        final boolean[] waits = new boolean[Syscall.count()];
+        for (final Syscall syscall : new Syscall[]{Syscall.RECVFROM, Syscall.RECVMSG, Syscall.ACCEPT4})
+        {
+            waits[syscall.op()] = true;
+        }
+        return waits;
     }
 
     /**
@@ -248,7 +264,7 @@ public final class OffloadGate implements SyscallGate
     public long call(final Syscall syscall, final long a0, final long a1, final long a2, final long a3, final long a4,
         final long a5, final long timeoutNanos)
     {
-        return submit(syscall, false, a0, a1, a2, a3, a4, a5, timeoutNanos, null, false);
+        return submit(syscall, false, a0, a1, a2, a3, a4, a5, timeoutNanos, null, WAITS_FOR_PEER[syscall.op()]);
     }
 
     @Override
