@@ -3,7 +3,6 @@ package io.offload.servers.call;
 import io.offload.api.Errno;
 import io.offload.api.Syscall;
 import io.offload.api.SyscallException;
-import io.offload.servers.agent.AsyncCompletion;
 import io.offload.servers.agent.Completer;
 import io.offload.servers.agent.ServerPort;
 

@@ -4,7 +4,6 @@ import io.offload.api.Errno;
 import io.offload.api.LinuxConstants;
 import io.offload.servers.libc.Epoll;
 import io.offload.servers.libc.EpollEventDescriptor;
-import io.offload.servers.libc.LibC;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -38,7 +37,6 @@ public final class Reactor implements AutoCloseable
     private final MemorySegment events;
     private final MemorySegment ctlScratch;
     private final MemorySegment readScratch;
-    private final MemorySegment wakeCapture;
     private final MemorySegment wakeValue;
     private final StampedLock wakeLock = new StampedLock();
     private final int epollFd;
@@ -58,7 +56,6 @@ public final class Reactor implements AutoCloseable
         this.readScratch = arena.allocate(8, 8);
         // used by waking threads, which may outlive a confined arena: GC-managed memory
         final Arena shared = Arena.ofAuto();
-        this.wakeCapture = LibC.allocateCaptureState(shared);
         this.wakeValue = shared.allocate(8, 8);
         wakeValue.set(ValueLayout.JAVA_LONG, 0, 1L);
         final long epoll = Epoll.create(capture);
@@ -194,8 +191,8 @@ public final class Reactor implements AutoCloseable
 
     /**
      * Wake the server from epoll_wait. Any thread. Holds a read lock so the eventfd cannot be closed (and its
-     * number reused by an unrelated file) between the check and the write. Concurrent wakers share the capture
-     * and value segments on purpose: each writes the same 1 and none reads errno back.
+     * number reused by an unrelated file) between the check and the write. Concurrent wakers share the value
+     * segment on purpose: each writes the same 1, and none reads errno back.
      */
     public void wake()
     {
@@ -204,7 +201,7 @@ public final class Reactor implements AutoCloseable
         {
             if (!closed)
             {
-                Epoll.eventfdWrite(wakeCapture, eventFd, wakeValue);
+                Epoll.eventfdSignal(eventFd, wakeValue); // no errno: nothing reads it, and capturing it allocates
             }
         }
         finally

@@ -192,6 +192,26 @@ public final class Epoll
     }
 
     /**
+     * Add the 8-byte value staged in {@code value8} to an eventfd's counter, without capturing errno (see
+     * {@link LibC.WriteWithoutErrno}): for wake-ups, which need no errno.
+     *
+     * @param fd     an eventfd.
+     * @param value8 native segment holding the value, 8 bytes, checked once by the caller when it was made.
+     * @return 8, or -1 if the write failed (EAGAIN: the counter is at its maximum, so a wake-up is pending anyway).
+     */
+    public static long eventfdSignal(final int fd, final MemorySegment value8)
+    {
+        try
+        {
+            return (long)LibC.WriteWithoutErrno.MH.invokeExact(fd, value8.address(), (long)EVENTFD_VALUE_SIZE);
+        }
+        catch (final Throwable ex)
+        {
+            throw rethrow("write (eventfd)", ex);
+        }
+    }
+
+    /**
      * Take the eventfd's counter and reset it to 0 (or take 1, with {@link LinuxConstants#EFD_SEMAPHORE}). The
      * counter is left in {@code scratch8} at offset 0, as a native-order u64.
      *

@@ -126,6 +126,16 @@ public final class LibC
             "write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     }
 
+    /**
+     * write(2) without errno: for the eventfd wake-ups callers write on every hand-off to a sleeping server, which
+     * read no errno back. A capturing downcall slices its capture segment on every call, and that slice is an
+     * allocation the JIT does not always remove.
+     */
+    static final class WriteWithoutErrno
+    {
+        static final MethodHandle MH = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
     static final class Pread
     {
         static final MethodHandle MH = errnoCapturing(

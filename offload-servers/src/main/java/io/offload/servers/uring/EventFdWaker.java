@@ -83,6 +83,10 @@ final class EventFdWaker implements AutoCloseable
         }
         try
         {
+            if (UringNative.writeWithoutErrno(fd, ONE.address(), Long.BYTES) == Long.BYTES)
+            {
+                return true; // every hand-off to a sleeping server comes here: no errno capture, no allocation
+            }
             final long written = UringNative.write(UringNative.threadCapture(), fd, ONE.address(), Long.BYTES);
             // EAGAIN: the counter is at its maximum, so a wake-up is pending anyway
             if (written == Long.BYTES || written == -Errno.EAGAIN)
