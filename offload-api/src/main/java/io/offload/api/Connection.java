@@ -9,6 +9,12 @@ import java.time.Duration;
  * A TCP connection with blocking semantics over a non-blocking socket. Reads return what is there (at least one
  * byte, or 0 at end of stream); writes and file sends move everything. Failures are {@link SyscallException}s:
  * ECONNRESET, EPIPE, ETIMEDOUT, ECANCELED (the calling thread was interrupted), EBADF (closed meanwhile).
+ * <p>
+ * A runtime may take small writes <em>behind</em> (offload's {@code offload.net.writeBehindBytes}): such a write
+ * returns once its bytes are copied, before they are sent, as a write into the kernel's send buffer does. The bytes
+ * keep their order; the caller's buffer is free again when the write returns; a send that fails afterwards fails
+ * the next {@link #write}, {@link #sendFile}, {@link #shutdownOutput} or {@link #close}, and {@link #close} waits a
+ * bounded time for the bytes to go.
  */
 public interface Connection extends AutoCloseable
 {
@@ -44,9 +50,9 @@ public interface Connection extends AutoCloseable
     long readFully(MemorySegment buf) throws SyscallException;
 
     /**
-     * @param buf native buffer, written whole.
-     * @return bytes written: all of them.
-     * @throws SyscallException if the write fails (EPIPE, ECONNRESET).
+     * @param buf native buffer, written whole; free to reuse once this returns, even for a write taken behind.
+     * @return bytes written (or, taken behind, copied to be sent): all of them.
+     * @throws SyscallException if the write fails (EPIPE, ECONNRESET), or an earlier write taken behind failed.
      */
     long write(MemorySegment buf) throws SyscallException;
 
@@ -102,9 +108,10 @@ public interface Connection extends AutoCloseable
     boolean isOpen();
 
     /**
-     * Close the socket; pending reads and writes on it complete with EBADF. Idempotent.
+     * Close the socket; pending reads and writes on it complete with EBADF. Idempotent. Bytes of a write taken
+     * behind go out first (close waits for them a bounded time, then shuts the socket down).
      *
-     * @throws SyscallException if close fails.
+     * @throws SyscallException if close fails, or the send of a write taken behind failed.
      */
     @Override
     void close() throws SyscallException;

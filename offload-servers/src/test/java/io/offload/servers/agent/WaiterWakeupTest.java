@@ -179,7 +179,8 @@ class WaiterWakeupTest
         assertEquals(before + 1, wakeup.completerUnparks(), who + ": handed to the completion thread");
         assertEquals(0, wakeup.directUnparks(), who + ": not unparked directly");
         assertTrue(completer.hasPending(), who + ": the unpark waits in the completer's ring");
-        assertTrue(thread.isAlive(), who + ": still parked");
+        // not "the waiter is still parked": a park may return for no reason (LockSupport's contract), and this
+        // waiter then sees DONE and leaves; that nothing here unparked it is what the two counts above say
         completer.drainAll();
         assertTrue(thread.join(java.time.Duration.ofSeconds(60)), who + ": woken by the completion thread");
         assertEquals(5, seen.get(0));
