@@ -57,6 +57,20 @@ public interface Connection extends AutoCloseable
     long write(MemorySegment buf) throws SyscallException;
 
     /**
+     * Write {@code head} and then {@code body}, both whole: a header block and a body, say. A runtime that takes
+     * writes behind sends the two as one when they fit together, so the body does not wait for the head's send.
+     *
+     * @param head native buffer, written first.
+     * @param body native buffer, written after it.
+     * @return bytes written: all of both.
+     * @throws SyscallException if the write fails (EPIPE, ECONNRESET), or an earlier write taken behind failed.
+     */
+    default long write(final MemorySegment head, final MemorySegment body) throws SyscallException
+    {
+        return write(head) + write(body);
+    }
+
+    /**
      * @param buf direct buffer, written from position to limit; the position advances.
      * @return bytes written.
      * @throws SyscallException if the write fails.

@@ -139,6 +139,27 @@ final class ConnectionSocket
     }
 
     /**
+     * Write a head and a body, whole, as one gathering write.
+     *
+     * @param head native bytes written first.
+     * @param body native bytes written after them.
+     * @throws SyscallException EPIPE or ECONNRESET if the client is gone.
+     */
+    void write(final MemorySegment head, final MemorySegment body) throws SyscallException
+    {
+        ensureOpen(Syscall.SENDTO);
+        try
+        {
+            connection.write(head, body);
+        }
+        catch (final SyscallException ex)
+        {
+            failed = true;
+            throw ex;
+        }
+    }
+
+    /**
      * @param fileFd the file.
      * @param offset where in it to start.
      * @param count  bytes to send.

@@ -253,8 +253,9 @@ public final class HttpResponse
 
     /**
      * Send bytes the server holds in memory (a {@link FileCache} entry) as the whole body, with a Content-Length:
-     * when headers and body fit the connection's buffer, both go out in one write; otherwise the headers go first
-     * and then the body in one write straight from {@code body}, with no copy. The segment must stay unchanged
+     * when headers and body fit the connection's buffer, both go out in one write; otherwise in one gathering write
+     * of the buffered headers and {@code body} ({@link io.offload.api.Connection#write(MemorySegment, MemorySegment)}: one send
+     * where the runtime takes writes behind, else the headers and then the body straight from {@code body}). The segment must stay unchanged
      * until this returns (a cached file's bytes never change).
      *
      * @param body the body: native memory any thread may read.
@@ -275,8 +276,7 @@ public final class HttpResponse
             out.flush();
             return;
         }
-        out.flush();
-        connection.socket().write(body);
+        out.flushWith(body); // headers and body in one gathering write: one send where writes are taken behind
         Reference.reachabilityFence(body); // the kernel read it by address; keep its automatic arena alive till here
     }
 

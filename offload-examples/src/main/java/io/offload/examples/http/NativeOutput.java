@@ -112,6 +112,20 @@ final class NativeOutput
         }
     }
 
+    /**
+     * Write what is buffered and then {@code body}, as one gathering write (one send where the runtime takes writes
+     * behind).
+     *
+     * @param body native bytes written after the buffered ones.
+     * @throws SyscallException if the peer is gone (EPIPE, ECONNRESET).
+     */
+    void flushWith(final MemorySegment body) throws SyscallException
+    {
+        final int length = position;
+        position = 0; // a failed write is not retried: the connection is closed
+        socket.write(buf.asSlice(0, length), body);
+    }
+
     void discard()
     {
         position = 0;

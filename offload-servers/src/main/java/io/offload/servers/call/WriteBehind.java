@@ -104,12 +104,36 @@ public final class WriteBehind implements DetachedCall
      */
     public boolean offer(final MemorySegment buf, final long offset, final long length)
     {
+        return offer(buf, offset, length, null);
+    }
+
+    /**
+     * Take a write of {@code buf}'s bytes followed by all of {@code then}'s, as one send.
+     *
+     * @param buf    the first bytes' segment, checked.
+     * @param offset where they start.
+     * @param length how many.
+     * @param then   the bytes that follow, checked, or null for none.
+     * @return as {@link #offer(MemorySegment, long, long)}.
+     */
+    public boolean offer(final MemorySegment buf, final long offset, final long length, final MemorySegment then)
+    {
         if (broken || !STATE.compareAndSet(this, IDLE, IN_FLIGHT))
         {
             return false;
         }
-        final Bounce leased = pool.lease(length);
+        final long total = then == null ? length : length + then.byteSize();
+        final Bounce leased = pool.lease(total);
         MemorySegment.copy(buf, offset, leased.memory(), 0, length);
+        if (then != null)
+        {
+            MemorySegment.copy(then, 0, leased.memory(), length, then.byteSize());
+        }
+        return submit(leased, total);
+    }
+
+    private boolean submit(final Bounce leased, final long length)
+    {
         bounce = leased;
         this.length = length;
         inProgress.incrementAndGet();

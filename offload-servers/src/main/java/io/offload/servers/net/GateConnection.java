@@ -208,17 +208,40 @@ final class GateConnection implements Connection
         return written;
     }
 
+    @Override
+    public long write(final MemorySegment head, final MemorySegment body) throws SyscallException
+    {
+        NativeBuffers.address(head, "head");
+        NativeBuffers.address(body, "body");
+        final long length = head.byteSize() + body.byteSize();
+        if (writeBehind != null)
+        {
+            afterWriteBehind(Syscall.SENDTO);
+            if (length > 0 && length <= writeBehindBytes && writeBehindTaken(head, body, length))
+            {
+                return length; // one send for both: the body does not wait for the head's
+            }
+        }
+        return write(head) + write(body);
+    }
+
     /**
      * Hand a write to write-behind, counted in progress while it is handed so that a close either sees it or is
      * seen.
      */
     private boolean writeBehindTaken(final MemorySegment buf, final long length) throws SyscallException
     {
+        return writeBehindTaken(buf, null, length);
+    }
+
+    private boolean writeBehindTaken(final MemorySegment buf, final MemorySegment then, final long length)
+        throws SyscallException
+    {
         inProgress.incrementAndGet();
         try
         {
             checkOpen(Syscall.SENDTO);
-            return writeBehind.offer(buf, 0, length);
+            return writeBehind.offer(buf, 0, then == null ? length : buf.byteSize(), then);
         }
         finally
         {

@@ -77,6 +77,31 @@ class WriteBehindTest
     }
 
     @Test
+    void aHeadAndABodyArriveInOrderWithWriteBehindOnAndOff() throws Exception
+    {
+        final Random random = new Random(5);
+        for (final int writeBehindBytes : new int[]{0, 4096, 65_536})
+        {
+            try (OffloadRuntime runtime = OffloadRuntime.builder().servers(SyscallClass.NETWORK, -1)
+                    .writeBehindBytes(writeBehindBytes).build();
+                NetTestSupport.Pair pair = NetTestSupport.Pair.open(runtime.sockets());
+                Arena arena = Arena.ofShared())
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    final byte[] head = NetTestSupport.randomBytes(random, 1 + random.nextInt(300));
+                    final byte[] body = NetTestSupport.randomBytes(random, random.nextInt(20_000));
+                    final long written = pair.server().write(NetTestSupport.nativeCopy(arena, head),
+                        NetTestSupport.nativeCopy(arena, body));
+                    assertEquals(head.length + body.length, written);
+                    assertArrayEquals(head, readFully(pair, head.length), "head " + i + " at " + writeBehindBytes);
+                    assertArrayEquals(body, readFully(pair, body.length), "body " + i + " at " + writeBehindBytes);
+                }
+            }
+        }
+    }
+
+    @Test
     void theCallersArenaMayBeClosedAsSoonAsTheWriteReturns() throws Exception
     {
         final byte[] expected = NetTestSupport.randomBytes(new Random(7), 3000);
