@@ -3,6 +3,8 @@ package io.offload.servers.agent;
 import io.offload.rings.HandleConsumer;
 import io.offload.rings.HandleRingDescriptor;
 import io.offload.rings.SpscHandleRing;
+import io.offload.rings.SyscallEntry;
+import io.offload.rings.SyscallEntryDescriptor;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 
@@ -32,7 +34,14 @@ public final class Completer implements Agent, HandleConsumer
     private Port[] portArray = new Port[0];
     private static final ThreadLocal<Boolean> COMPLETION_THREAD = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
+    /** How often the completion thread looks for threads still parked on DONE entries. */
+    static final long PARKED_ON_DONE_SWEEP_NANOS = 50_000_000L;
+
     private volatile boolean sleeping;
+    /** Entries seen DONE with their thread PARKED at the last sweep, a bit each. Completion thread only. */
+    private long[] parkedOnDone = new long[0];
+    private long nextSweepAt = System.nanoTime() + PARKED_ON_DONE_SWEEP_NANOS;
+    private long sweepUnparks;
     private volatile Thread thread;
     private int idleSpins;
 
@@ -178,7 +187,59 @@ public final class Completer implements Agent, HandleConsumer
         {
             sleep();
         }
+        final long now = System.nanoTime();
+        if (now - nextSweepAt >= 0)
+        {
+            nextSweepAt = now + PARKED_ON_DONE_SWEEP_NANOS;
+            work += sweepParkedOnDone();
+        }
         return work;
+    }
+
+    /**
+     * The safety net under the park handshake, for virtual threads, which park without a timeout
+     * ({@code ParkingWaiter}): unpark every thread that was parked on an entry already DONE at this sweep and at
+     * the one before. A thread woken meanwhile but not yet run (its carriers busy) gets one more unpark, which a
+     * park allows; a thread whose unpark was lost wakes here, within two sweep periods. Called by the completion
+     * thread every {@link #PARKED_ON_DONE_SWEEP_NANOS} (it sleeps 10 ms at most); public for tests, which call it
+     * by hand.
+     *
+     * @return threads unparked.
+     */
+    public int sweepParkedOnDone()
+    {
+        final SyscallEntry entry = entries.entry();
+        final int allocated = entries.pool().allocatedEntries();
+        if (parkedOnDone.length * 64 < allocated)
+        {
+            parkedOnDone = java.util.Arrays.copyOf(parkedOnDone, (allocated + 63) >> 6);
+        }
+        int unparked = 0;
+        for (int handle = 0; handle < allocated; handle++)
+        {
+            final long bit = 1L << handle;
+            final boolean now = entry.lvStatus(handle) == SyscallEntryDescriptor.STATUS_DONE &&
+                entry.lvWaiterVolatile(handle) == SyscallEntryDescriptor.WAITER_PARKED;
+            final long seen = parkedOnDone[handle >> 6] & bit;
+            if (now && seen != 0 && entries.attachment(handle) instanceof Thread waiter)
+            {
+                LockSupport.unpark(waiter);
+                unparked++;
+            }
+            parkedOnDone[handle >> 6] = now && seen == 0 ? parkedOnDone[handle >> 6] | bit :
+                parkedOnDone[handle >> 6] & ~bit;
+        }
+        sweepUnparks += unparked;
+        return unparked;
+    }
+
+    /**
+     * @return threads {@link #sweepParkedOnDone()} has unparked so far: each one was still parked on a DONE entry
+     *         a sweep period after it was first seen (woken late, or an unpark lost). Completion thread, or tests.
+     */
+    public long sweepUnparks()
+    {
+        return sweepUnparks;
     }
 
     private void sleep()

@@ -21,7 +21,16 @@ import static io.offload.rings.SyscallEntryDescriptor.WAITER_MAY_PARK;
  */
 final class ParkingWaiter implements CallWaiter
 {
-    /** A parked caller looks at its server this often, in case it died without completing the call. */
+    /**
+     * A parked platform thread looks at its server this often, in case it died without completing the call. A
+     * virtual thread parks without a timeout: a timed park of a virtual thread arms a timer of the JDK's scheduler
+     * on every park (JDK 25's {@code DelayScheduler}), which cost the HTTP demo a fifth of its requests/s. What the
+     * timeout guarded is covered elsewhere: a server that stops completes and wakes every call it holds
+     * ({@code SyscallServer.settleAll}), a caller that publishes to a stopped server takes its entry back itself,
+     * and the completion thread unparks any thread still parked on an entry that has been DONE for two of its
+     * sweeps ({@link io.offload.servers.agent.Completer#sweepParkedOnDone()}, every 50 ms), so a lost unpark costs
+     * at most about 100 ms, as the timeout bounded it before.
+     */
     private static final long PARK_CHECK_NANOS = 50_000_000L;
 
     private final int spins;
@@ -65,9 +74,17 @@ final class ParkingWaiter implements CallWaiter
         }
         // from here on the completer sees PARKED whenever it stores DONE, and unparks this thread
         boolean interrupted = false;
+        final boolean virtual = Thread.currentThread().isVirtual();
         do
         {
-            LockSupport.parkNanos(this, PARK_CHECK_NANOS);
+            if (virtual)
+            {
+                LockSupport.park(this);
+            }
+            else
+            {
+                LockSupport.parkNanos(this, PARK_CHECK_NANOS);
+            }
             if (Thread.interrupted() && !interrupted)
             {
                 interrupted = true; // cancel, then keep waiting: the kernel may be using the caller's buffer

@@ -66,6 +66,44 @@ class CompleterTest
         assertFalse(completer.hasPending());
     }
 
+    /**
+     * The safety net under virtual threads' untimed park: a thread parked on an entry that went DONE without an
+     * unpark (a lost wake-up, simulated by storing DONE and unparking no one) is unparked by the second sweep that
+     * sees it so, not by the first (a thread merely woken late is left to its own wake-up); an entry not DONE is
+     * never touched.
+     */
+    @Test
+    void aThreadParkedOnADoneEntryIsUnparkedBySecondSweepThatSeesIt() throws Exception
+    {
+        final int[] box = new int[1];
+        final java.util.concurrent.atomic.AtomicBoolean woke = new java.util.concurrent.atomic.AtomicBoolean();
+        final Thread waiter = Thread.ofVirtual().unstarted(() ->
+        {
+            while (!entries.announcePark(box[0]))
+            {
+                java.util.concurrent.locks.LockSupport.park();
+            }
+            woke.set(true);
+        });
+        box[0] = running(io.offload.rings.SyscallEntryDescriptor.WAITER_MAY_PARK, waiter);
+        final int notDone = running(io.offload.rings.SyscallEntryDescriptor.WAITER_MAY_PARK, Thread.currentThread());
+        waiter.start();
+        while (entries.entry().lvWaiterVolatile(box[0]) != io.offload.rings.SyscallEntryDescriptor.WAITER_PARKED)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(0, completer.sweepParkedOnDone(), "nothing DONE yet");
+        entries.entry().spResult(box[0], 3);
+        entries.entry().svStatus(box[0], STATUS_DONE); // DONE, and the unpark "lost"
+        assertEquals(0, completer.sweepParkedOnDone(), "first sight: left to its own wake-up");
+        assertEquals(1, completer.sweepParkedOnDone(), "second sight: unparked");
+        assertTrue(waiter.join(java.time.Duration.ofSeconds(60)), "the waiter woke");
+        assertTrue(woke.get());
+        assertEquals(1, completer.sweepUnparks());
+        assertEquals(0, completer.sweepParkedOnDone(), "the entry is still DONE but its thread left: nothing to do");
+        assertEquals(STATUS_RUNNING, entries.entry().lvStatus(notDone));
+    }
+
     @Test
     void aParkedVirtualThreadIsUnparkedByTheCompletionThread() throws Exception
     {
