@@ -320,11 +320,7 @@ public final class OffloadGate implements SyscallGate
         {
             return false;
         }
-        final long result = submit(call.syscall(), false, a0, a1, a2, a3, a4, a5, 0, call, false);
-        if (result != PENDING)
-        {
-            call.onResult(result);
-        }
+        submitAsync(call, a0, a1, a2, a3, a4, a5);
         return true;
     }
 

@@ -92,48 +92,30 @@ public final class WriteBehind implements DetachedCall
     }
 
     /**
-     * Take a write: copy its bytes and hand the send to the socket's server. Call {@link #awaitSent} and
-     * {@link #takeFailure} first, so that the bytes go after those of the write before.
+     * Take a write: copy its bytes (all of {@code buf}, then all of {@code then}) and hand them to the socket's
+     * server as one send. Call {@link #awaitSent} and {@link #takeFailure} first, so that the bytes go after those
+     * of the write before.
      *
-     * @param buf    the bytes' segment, checked (native, alive; any arena: it is copied here).
-     * @param offset where the bytes start.
-     * @param length how many, {@code > 0}.
+     * @param buf  the bytes' segment, checked (native, alive; any arena: it is copied here).
+     * @param then the bytes that follow in the same send, checked, or null for none.
      * @return true if the write is taken; false if the caller must make it as a blocking send (a send still in
      *         flight from another thread, an earlier send failed, the socket's calls run inline, the runtime is
      *         closing).
      */
-    public boolean offer(final MemorySegment buf, final long offset, final long length)
-    {
-        return offer(buf, offset, length, null);
-    }
-
-    /**
-     * Take a write of {@code buf}'s bytes followed by all of {@code then}'s, as one send.
-     *
-     * @param buf    the first bytes' segment, checked.
-     * @param offset where they start.
-     * @param length how many.
-     * @param then   the bytes that follow, checked, or null for none.
-     * @return as {@link #offer(MemorySegment, long, long)}.
-     */
-    public boolean offer(final MemorySegment buf, final long offset, final long length, final MemorySegment then)
+    public boolean offer(final MemorySegment buf, final MemorySegment then)
     {
         if (broken || !STATE.compareAndSet(this, IDLE, IN_FLIGHT))
         {
             return false;
         }
-        final long total = then == null ? length : length + then.byteSize();
-        final Bounce leased = pool.lease(total);
-        MemorySegment.copy(buf, offset, leased.memory(), 0, length);
+        final long first = buf.byteSize();
+        final long length = then == null ? first : first + then.byteSize();
+        final Bounce leased = pool.lease(length);
+        MemorySegment.copy(buf, 0, leased.memory(), 0, first);
         if (then != null)
         {
-            MemorySegment.copy(then, 0, leased.memory(), length, then.byteSize());
+            MemorySegment.copy(then, 0, leased.memory(), first, then.byteSize());
         }
-        return submit(leased, total);
-    }
-
-    private boolean submit(final Bounce leased, final long length)
-    {
         bounce = leased;
         this.length = length;
         inProgress.incrementAndGet();
@@ -188,14 +170,6 @@ public final class WriteBehind implements DetachedCall
             }
         }
         return true;
-    }
-
-    /**
-     * @return whether a send is in flight.
-     */
-    public boolean inFlight()
-    {
-        return state != IDLE;
     }
 
     /**

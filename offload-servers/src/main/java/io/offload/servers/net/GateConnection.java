@@ -190,13 +190,9 @@ final class GateConnection implements Connection
     {
         NativeBuffers.address(buf, "buf");
         final long length = buf.byteSize();
-        if (writeBehind != null)
+        if (writtenBehind(buf, null, length))
         {
-            afterWriteBehind(Syscall.SENDTO);
-            if (length > 0 && length <= writeBehindBytes && writeBehindTaken(buf, length))
-            {
-                return length;
-            }
+            return length;
         }
         long written = 0;
         do
@@ -214,34 +210,37 @@ final class GateConnection implements Connection
         NativeBuffers.address(head, "head");
         NativeBuffers.address(body, "body");
         final long length = head.byteSize() + body.byteSize();
-        if (writeBehind != null)
+        if (writtenBehind(head, body, length))
         {
-            afterWriteBehind(Syscall.SENDTO);
-            if (length > 0 && length <= writeBehindBytes && writeBehindTaken(head, body, length))
-            {
-                return length; // one send for both: the body does not wait for the head's
-            }
+            return length; // one send for both: the body does not wait for the head's
         }
         return write(head) + write(body);
     }
 
     /**
-     * Hand a write to write-behind, counted in progress while it is handed so that a close either sees it or is
-     * seen.
+     * Hand a write of {@code buf} (then {@code then}, if not null) to write-behind when there is write-behind and
+     * the {@code length} bytes fit it, after the send before it; counted in progress while it is handed, so that a
+     * close either sees it or is seen.
+     *
+     * @return whether write-behind took it; if not, the caller sends it the blocking way.
      */
-    private boolean writeBehindTaken(final MemorySegment buf, final long length) throws SyscallException
-    {
-        return writeBehindTaken(buf, null, length);
-    }
-
-    private boolean writeBehindTaken(final MemorySegment buf, final MemorySegment then, final long length)
+    private boolean writtenBehind(final MemorySegment buf, final MemorySegment then, final long length)
         throws SyscallException
     {
+        if (writeBehind == null)
+        {
+            return false;
+        }
+        afterWriteBehind(Syscall.SENDTO);
+        if (length == 0 || length > writeBehindBytes)
+        {
+            return false;
+        }
         inProgress.incrementAndGet();
         try
         {
             checkOpen(Syscall.SENDTO);
-            return writeBehind.offer(buf, 0, then == null ? length : buf.byteSize(), then);
+            return writeBehind.offer(buf, then);
         }
         finally
         {

@@ -1,6 +1,7 @@
 package io.offload.servers.uring;
 
 import io.offload.api.Errno;
+import io.offload.servers.libc.Epoll;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -83,7 +84,7 @@ final class EventFdWaker implements AutoCloseable
         }
         try
         {
-            if (UringNative.writeWithoutErrno(fd, ONE.address(), Long.BYTES) == Long.BYTES)
+            if (Epoll.eventfdSignal(fd, ONE) == Long.BYTES)
             {
                 return true; // every hand-off to a sleeping server comes here: no errno capture, no allocation
             }

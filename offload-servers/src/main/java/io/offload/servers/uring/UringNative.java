@@ -143,12 +143,6 @@ final class UringNative
             "write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), CAPTURE_ERRNO);
     }
 
-    /** write(2) without errno, for wake-ups: a capturing downcall slices its capture segment, an allocation. */
-    static final class WriteWithoutErrno
-    {
-        static final MethodHandle MH = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    }
-
     static final class Pipe2
     {
         static final MethodHandle MH = bind("pipe2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT), CAPTURE_ERRNO);
@@ -327,27 +321,6 @@ final class UringNative
         catch (final Throwable ex)
         {
             throw rethrow("read", ex);
-        }
-    }
-
-    /**
-     * write(2) without errno: the hot wake-up path, which allocates nothing; {@link #write} again to learn why
-     * it failed.
-     *
-     * @param fd    an fd.
-     * @param buf   address of {@code count} bytes.
-     * @param count bytes.
-     * @return bytes written, or -1.
-     */
-    static long writeWithoutErrno(final int fd, final long buf, final long count)
-    {
-        try
-        {
-            return (long)WriteWithoutErrno.MH.invokeExact(fd, buf, count);
-        }
-        catch (final Throwable ex)
-        {
-            throw rethrow("write", ex);
         }
     }
 
